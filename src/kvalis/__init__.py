@@ -1,0 +1,1 @@
+"""Kvalis: continuing professional development programmes for cultural institutions."""

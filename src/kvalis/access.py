@@ -1,0 +1,187 @@
+"""What may this user see or change? The one place that answers it.
+
+Every view reaches project data through `get_project_access()` (or the `*_for_user` helpers) and
+then through the querysets of the returned `ProjectAccess`, which start from the user's scope.
+What a user may not see answers 404, never 403: they should not learn that it exists.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kvalis.people.models import Person
+from kvalis.projects.models import Cohort, Membership, MembershipRole, Partner, Project
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    PARTNER_COORDINATOR = "partner_coordinator"
+    FUNDER_OBSERVER = "funder_observer"
+    TRAINER = "trainer"
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # the project overview
+    EDIT = "edit"  # set-up, approvals, everything in the project
+    VIEW_PEOPLE = "view_people"  # people lists (scoped: a partner sees only its own)
+    ENROL = "enrol"  # nominate / enrol people (scoped)
+    VIEW_BUDGET = "view_budget"
+    VIEW_REPORTS = "view_reports"  # indicators (scoped for partners)
+    VIEW_AUDIT = "view_audit"
+    TEACH = "teach"  # attendance and materials of one's own cohorts
+
+
+GRANTS: dict[Role, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.COORDINATOR: frozenset(Perm),
+    Role.PARTNER_COORDINATOR: frozenset(
+        {Perm.VIEW, Perm.VIEW_PEOPLE, Perm.ENROL, Perm.VIEW_REPORTS}
+    ),
+    Role.FUNDER_OBSERVER: frozenset({Perm.VIEW, Perm.VIEW_BUDGET, Perm.VIEW_REPORTS}),
+    Role.TRAINER: frozenset({Perm.VIEW, Perm.TEACH}),
+}
+
+
+def _person_of(user) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def projects_for_user(user) -> QuerySet[Project]:
+    """Projects the user takes part in as staff (not as a participant)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    person = _person_of(user)
+    condition = Q(memberships__user=user)
+    if person is not None:
+        condition |= Q(activities__cohorts__trainers=person)
+    return Project.objects.filter(
+        pk__in=Project.objects.filter(condition).values("pk")
+    ).select_related("lead", "funder")
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    """A user's view of one project: their role and the querysets they may start from."""
+
+    user: object
+    project: Project
+    role: Role
+    partner: Partner | None = None
+    person: Person | None = None
+
+    def can(self, perm: Perm) -> bool:
+        return perm in GRANTS[self.role]
+
+    def require(self, perm: Perm) -> "ProjectAccess":
+        if not self.can(perm):
+            raise Http404
+        return self
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in (Role.COORDINATOR, Role.ADMIN)
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER_COORDINATOR
+
+    def partner_organisation_ids(self) -> QuerySet:
+        """The partner's own organisation and the institutions it nominates for."""
+        assert self.partner is not None
+        own = Q(pk=self.partner.organisation_id)
+        covered = Q(covering_partners=self.partner)
+        from kvalis.organisations.models import Organisation
+
+        return Organisation.objects.filter(own | covered).values("pk")
+
+    def people(self) -> QuerySet[Person]:
+        """People of the project this user may see.
+
+        Coordinators (and admins) see everyone employed by a consortium organisation or an
+        institution a partner nominates for, and everyone enrolled in a cohort of the project.
+        A partner coordinator sees only their own organisation's and covered institutions' people.
+        """
+        if self.is_coordinator:
+            partners = Partner.objects.filter(project=self.project)
+            in_consortium = Q(organisation__partnerships__in=partners) | Q(
+                organisation__covering_partners__in=partners
+            )
+            enrolled = Q(enrolments__cohort__activity__project=self.project)
+            ids = Person.objects.filter(in_consortium | enrolled).values("pk")
+            return Person.objects.filter(pk__in=ids)
+        if self.is_partner:
+            return Person.objects.filter(organisation__in=self.partner_organisation_ids())
+        return Person.objects.none()
+
+    def cohorts(self) -> QuerySet[Cohort]:
+        qs = Cohort.objects.filter(activity__project=self.project)
+        if self.role == Role.TRAINER:
+            qs = qs.filter(trainers=self.person)
+        return qs
+
+    def get_person(self, pk) -> Person:
+        return _get_or_404(self.people(), pk=pk)
+
+    def get_cohort(self, pk) -> Cohort:
+        return _get_or_404(self.cohorts(), pk=pk)
+
+
+def _get_or_404(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def project_access_for(user, project: Project) -> ProjectAccess | None:
+    """The user's access to `project`, or None when they may not know it exists."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return ProjectAccess(user=user, project=project, role=Role.ADMIN)
+    membership = (
+        Membership.objects.filter(project=project, user=user).select_related("partner").first()
+    )
+    person = _person_of(user)
+    if membership is not None:
+        role = Role(membership.role)
+        return ProjectAccess(
+            user=user, project=project, role=role, partner=membership.partner, person=person
+        )
+    if (
+        person is not None
+        and Cohort.objects.filter(activity__project=project, trainers=person).exists()
+    ):
+        return ProjectAccess(user=user, project=project, role=Role.TRAINER, person=person)
+    return None
+
+
+def get_project_access(user, code: str, perm: Perm = Perm.VIEW) -> ProjectAccess:
+    """Look up a project by code for this user; 404 unless they hold `perm` in it."""
+    project = _get_or_404(Project.objects.select_related("lead", "funder"), code=code)
+    access = project_access_for(user, project)
+    if access is None:
+        raise Http404
+    return access.require(perm)
+
+
+def role_label(role: Role) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        Role.ADMIN: _("site administrator"),
+        Role.COORDINATOR: MembershipRole.COORDINATOR.label,
+        Role.PARTNER_COORDINATOR: MembershipRole.PARTNER_COORDINATOR.label,
+        Role.FUNDER_OBSERVER: MembershipRole.FUNDER_OBSERVER.label,
+        Role.TRAINER: _("trainer"),
+    }[role]

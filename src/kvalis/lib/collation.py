@@ -1,0 +1,64 @@
+"""Lithuanian alphabetical order on both databases.
+
+PostgreSQL has ICU's `lt-x-icu` collation built in; on SQLite we register a collation named `lt`
+backed by the same ICU rules, so that `ORDER BY` gives Cibas, Čepas, Ydra, Įgėla, Ivanas, ...
+on both. Use `lt_order("last_name", "first_name")` in `order_by()`.
+"""
+
+from functools import cache
+
+import icu
+from django.db.backends.signals import connection_created
+from django.db.models import F
+from django.db.models.functions import Collate
+from django.dispatch import receiver
+
+POSTGRES_COLLATION = "lt-x-icu"
+SQLITE_COLLATION = "lt"
+
+
+@cache
+def _collator() -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale("lt_LT"))
+
+
+def sort_key(text: str) -> bytes:
+    """The ICU sort key, for sorting in Python exactly as the database does."""
+    return _collator().getSortKey(text or "")
+
+
+def lt_sorted(items, key=lambda item: item):
+    return sorted(items, key=lambda item: sort_key(key(item)))
+
+
+def _compare(left: str | None, right: str | None) -> int:
+    a, b = sort_key(left or ""), sort_key(right or "")
+    return (a > b) - (a < b)
+
+
+@receiver(connection_created)
+def register_sqlite_collation(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_collation(SQLITE_COLLATION, _compare)
+
+
+class LtCollate(Collate):
+    """`Collate` that names the Lithuanian collation of whichever database runs the query."""
+
+    def __init__(self, expression) -> None:
+        super().__init__(expression, POSTGRES_COLLATION)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        extra_context["collation"] = connection.ops.quote_name(SQLITE_COLLATION)
+        return self.as_sql(compiler, connection, **extra_context)
+
+
+def lt_order(*fields: str) -> list:
+    """Order-by expressions in Lithuanian order; a leading '-' sorts descending."""
+    result = []
+    for field in fields:
+        if field.startswith("-"):
+            result.append(LtCollate(F(field[1:])).desc())
+        else:
+            result.append(LtCollate(F(field)).asc())
+    return result

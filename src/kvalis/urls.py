@@ -1,0 +1,31 @@
+"""Root URLconf. Each app owns its paths; project back-office pages live under /projects/<code>/,
+public pages (catalogue, public project page, certificate verification) outside it."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kvalis.projects import views as project_views
+
+urlpatterns = [
+    path("", project_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("kvalis.accounts.urls")),
+    path("", include("kvalis.projects.urls")),
+    path("", include("kvalis.people.urls")),
+    path("", include("kvalis.audit.urls")),
+    path("", include("kvalis.enrolment.urls")),
+    path("", include("kvalis.attendance.urls")),
+    path("", include("kvalis.certificates.urls")),
+    path("", include("kvalis.surveys.urls")),
+    path("", include("kvalis.budget.urls")),
+    path("", include("kvalis.visits.urls")),
+    path("", include("kvalis.reports.urls")),
+    path("api/", include("kvalis.api.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

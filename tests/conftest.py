@@ -1,0 +1,87 @@
+"""Shared fixtures: a small world with the three personas every access test uses.
+
+- `alice`: coordinator of `project` (led by `lead`).
+- `bob`: partner coordinator of `partner_b` in the same project: sees only his organisation's
+  people, never another partner's.
+- `charlie`: an outsider, a coordinator of another project.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import (
+    ActivityFactory,
+    CohortFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    PersonFactory,
+    ProjectFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _lithuanian_and_fast(settings):
+    settings.LANGUAGE_CODE = "lt"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    project: object
+    lead: object
+    partner_a: object  # the lead's partner row
+    partner_b: object  # another partner organisation's row
+    other_project: object
+    activity: object
+    cohort: object
+    session: object
+    person_a: object  # works at the lead
+    person_b: object  # works at partner B
+    alice: object
+    bob: object
+    charlie: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    project = ProjectFactory(code="UTENA-T")
+    lead = project.lead
+    partner_a = PartnerFactory(project=project, organisation=lead, role="lead")
+    partner_b = PartnerFactory(
+        project=project, organisation=OrganisationFactory(name="Molėtų biblioteka")
+    )
+    other_project = ProjectFactory(code="KITAS-T")
+    PartnerFactory(project=other_project, organisation=other_project.lead, role="lead")
+    activity = ActivityFactory(project=project)
+    cohort = CohortFactory(activity=activity)
+    session = SessionFactory(cohort=cohort)
+    alice = UserFactory(email="alice@example.lt")
+    bob = UserFactory(email="bob@example.lt")
+    charlie = UserFactory(email="charlie@example.lt")
+    MembershipFactory(project=project, user=alice, role="coordinator")
+    MembershipFactory(project=project, user=bob, role="partner_coordinator", partner=partner_b)
+    MembershipFactory(project=other_project, user=charlie, role="coordinator")
+    return World(
+        project=project,
+        lead=lead,
+        partner_a=partner_a,
+        partner_b=partner_b,
+        other_project=other_project,
+        activity=activity,
+        cohort=cohort,
+        session=session,
+        person_a=PersonFactory(organisation=lead, last_name="Jonaitė"),
+        person_b=PersonFactory(organisation=partner_b.organisation, last_name="Petraitė"),
+        alice=alice,
+        bob=bob,
+        charlie=charlie,
+    )

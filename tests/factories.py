@@ -1,0 +1,126 @@
+"""factory_boy factories for the domain core. Other apps add theirs beside these."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import factory
+
+from kvalis.accounts.models import User
+from kvalis.organisations.models import Organisation
+from kvalis.people.models import Person
+from kvalis.projects.models import Activity, Cohort, Membership, Partner, Project, Session, Venue
+
+VILNIUS = ZoneInfo("Europe/Vilnius")
+PASSWORD = "kvalis-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.lt")
+    first_name = "Vardenis"
+    last_name = "Pavardenis"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Biblioteka {n}")
+    type = "library"
+    municipality = "utenos-r"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = "Ona"
+    last_name = factory.Sequence(lambda n: f"Pavardė{n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.lt")
+    organisation = factory.SubFactory(OrganisationFactory)
+    position = "bibliotekininkė"
+    position_category = "specialist"
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    code = factory.Sequence(lambda n: f"PRJ-{n}")
+    title = factory.Sequence(lambda n: f"Projektas {n}")
+    lead = factory.SubFactory(OrganisationFactory)
+    grant_amount = Decimal("25000.00")
+    currency = "LTL"
+    start_date = date(2014, 3, 1)
+    end_date = date(2014, 11, 30)
+    planned_participants = 160
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "sending"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "coordinator"
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Salė {n}")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = "module"
+    title = factory.Sequence(lambda n: f"Modulis {n}")
+    academic_hours = Decimal("16")
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    activity = factory.SubFactory(ActivityFactory)
+    name = factory.Sequence(lambda n: f"{n} grupė")
+    start_date = date(2014, 4, 7)
+    end_date = date(2014, 4, 8)
+    capacity = 25
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    cohort = factory.SubFactory(CohortFactory)
+    starts_at = factory.LazyAttribute(
+        lambda o: datetime.combine(o.cohort.start_date, time(9), tzinfo=VILNIUS)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=7))
+    academic_hours = Decimal("8")
+    title = "Užsiėmimas"
