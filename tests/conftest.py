@@ -8,6 +8,8 @@
 
 from dataclasses import dataclass
 
+pytest_plugins = ["tests.browser"]
+
 import pytest
 
 from tests.factories import (

@@ -124,3 +124,27 @@ class SessionFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=7))
     academic_hours = Decimal("8")
     title = "Užsiėmimas"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.Enrolment"
+
+    person = factory.SubFactory(PersonFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    status = "confirmed"
+    organisation = factory.LazyAttribute(lambda o: o.person.organisation)
+    organisation_name = factory.LazyAttribute(
+        lambda o: o.person.organisation.name if o.person.organisation else ""
+    )
+    position = factory.LazyAttribute(lambda o: o.person.position)
+    position_category = factory.LazyAttribute(lambda o: o.person.position_category)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "attendance.Attendance"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    session = factory.SubFactory(SessionFactory)
+    status = "present"

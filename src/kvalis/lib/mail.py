@@ -1,0 +1,47 @@
+"""E-mail as subject / text / HTML template triplets, in the recipient's language, sent as a
+background task after the surrounding transaction commits.
+
+Templates: `<name>_subject.txt`, `<name>.txt`, `<name>.html` (e.g. "enrolment/emails/confirmed").
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def render_mail(*, template: str, context: dict, language: str = "lt") -> tuple[str, str, str]:
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    return subject, text, html
+
+
+def send_rendered(
+    *, to: list[str], subject: str, text: str, html: str, attachments: list | None = None
+) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
+    message.send()
+
+
+@task()
+def send_mail_task(*, to: list[str], template: str, context: dict, language: str = "lt") -> None:
+    subject, text, html = render_mail(template=template, context=context, language=language)
+    send_rendered(to=to, subject=subject, text=text, html=html)
+
+
+def queue_mail(*, to: str | list[str], template: str, context: dict, language: str = "lt") -> None:
+    """Send after commit, as a task. `context` must be JSON-serialisable (ids, strings)."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    transaction.on_commit(
+        lambda: send_mail_task.enqueue(
+            to=recipients, template=template, context=context, language=language
+        )
+    )
