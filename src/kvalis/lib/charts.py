@@ -48,6 +48,7 @@ def bar_chart_svg(
         f'width="{width}" height="{height}" role="img" aria-hidden="true" focusable="false">',
         f"<title>{escape(title)}</title>",
     ]
+    suffix = f" {unit}" if unit else ""
     for index, (label, value) in enumerate(rows):
         y = gap + index * (bar_height + gap)
         length = max(0.0, float(value)) / top * plot
@@ -60,7 +61,7 @@ def bar_chart_svg(
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
             f'fill="#0b5394"/>'
             f'<text x="{label_width + length + 6:.1f}" y="{y + bar_height * 0.7:.1f}" '
-            f'font-size="12" fill="#1c2430">{escape(_fmt(value))}{escape(" " + unit if unit else "")}</text>'
+            f'font-size="12" fill="#1c2430">{escape(_fmt(value) + suffix)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
