@@ -1,0 +1,27 @@
+"""How the URL × role test fills each URL kwarg: name -> function(world) -> value.
+
+Every value must point to an object inside `world.project`, so that an outsider who requests it
+must get 404. Add an entry for every kwarg a new URL introduces.
+"""
+
+URL_KWARGS = {
+    "code": lambda w: w.project.code,
+    "cohort_pk": lambda w: w.cohort.pk,
+    "session_pk": lambda w: w.session.pk,
+    "activity_pk": lambda w: w.activity.pk,
+    "person_pk": lambda w: w.person_a.pk,
+    "partner_pk": lambda w: w.partner_b.pk,
+}
+
+# URL names that anyone may open without signing in (they answer 200 or redirect, never 404
+# for the values above).
+PUBLIC_URLS = {
+    "home",
+    "set_language",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}
