@@ -165,17 +165,21 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # E-mail: the console in development; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Kvalis <kvalis@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The SMTP variables are parsed even without EMAIL_HOST, so a typo fails at once, not on the day
+# someone sets EMAIL_HOST.
 _email_host = envstr("EMAIL_HOST", "")
+_email_port = envint("EMAIL_PORT", "587")
+_email_use_tls = envbool("EMAIL_USE_TLS", "1")
 if _email_host:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
-                "port": envint("EMAIL_PORT", "587"),
+                "port": _email_port,
                 "username": envstr("EMAIL_HOST_USER", ""),
                 "password": envstr("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": envbool("EMAIL_USE_TLS", "1"),
+                "use_tls": _email_use_tls,
             },
         }
     }
