@@ -27,12 +27,19 @@ def sort_key(text: str) -> bytes:
     return _collator().getSortKey(text or "")
 
 
+def _full_key(text: str | None) -> tuple[bytes, str]:
+    # PostgreSQL's ICU collations are deterministic: strings that ICU finds equal (a composed Č
+    # and a decomposed one) are then ordered by their bytes, which for UTF-8 is code point order.
+    # SQLite gets the same tie-break, so the two databases never disagree.
+    return sort_key(text or ""), text or ""
+
+
 def lt_sorted(items, key=lambda item: item):
-    return sorted(items, key=lambda item: sort_key(key(item)))
+    return sorted(items, key=lambda item: _full_key(key(item)))
 
 
 def _compare(left: str | None, right: str | None) -> int:
-    a, b = sort_key(left or ""), sort_key(right or "")
+    a, b = _full_key(left), _full_key(right)
     return (a > b) - (a < b)
 
 
