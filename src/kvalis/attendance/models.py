@@ -68,3 +68,41 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment.person} @ {self.session}: {self.get_status_display()}"
+
+
+class CompletionOverride(models.Model):
+    """A coordinator's decision that an enrolment is (or is not) complete, whatever the hours say.
+
+    Completion is otherwise computed from attendance (`selectors.completion_for_cohort`); an
+    override always carries a written reason, and setting or clearing one is audited.
+    """
+
+    enrolment = models.OneToOneField(
+        "enrolment.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="completion_override",
+    )
+    completed = models.BooleanField(_("completed"))
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("completion override")
+        verbose_name_plural = _("completion overrides")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="attendance_completion_override_reason_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.completed}"
