@@ -25,3 +25,23 @@ PUBLIC_URLS = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
 }
+
+
+def _reset_uid(world) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return urlsafe_base64_encode(force_bytes(world.alice.pk))
+
+
+def _reset_token(world) -> str:
+    from django.contrib.auth.tokens import default_token_generator
+
+    return default_token_generator.make_token(world.alice)
+
+
+# Where a kwarg name means something else in one URL than in URL_KWARGS (a generic `token`),
+# give that URL its own values: URL name -> {kwarg: function(world)}. These win over URL_KWARGS.
+URL_KWARGS_BY_NAME = {
+    "accounts:password_reset_confirm": {"uidb64": _reset_uid, "token": _reset_token},
+}
