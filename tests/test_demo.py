@@ -1,0 +1,174 @@
+"""`kvalis demo` loads the seed case (Utena county, 2014), and a second run changes nothing.
+
+The demo is loaded once for this module, committed for real (as `make run` does, so that
+`transaction.on_commit` work such as queued e-mail happens), loaded a second time, and the
+database is flushed at the end. Every step in `kvalis.demo.steps` runs, so a step added later is
+covered by the idempotency check automatically.
+"""
+
+import pkgutil
+import re
+from dataclasses import dataclass
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from kvalis.demo import data, steps
+from kvalis.demo.steps.core import LOGINS
+from kvalis.organisations.models import Organisation
+from kvalis.people.models import Person
+from kvalis.projects.models import Project
+
+UTENA_COUNTY = {"anyksciu-r", "ignalinos-r", "moletu-r", "utenos-r", "zarasu-r", "visagino"}
+LITHUANIAN_LETTERS = re.compile("[ąčęėįšųūžĄČĘĖĮŠŲŪŽ]")
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def model_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@dataclass
+class DemoRuns:
+    first_output: str
+    second_output: str
+    counts_after_first: dict[str, int]
+    counts_after_second: dict[str, int]
+    mail_after_first: int
+    mail_after_second: int
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        try:
+            mail.outbox = []
+            first = run_demo()
+            after_first, mail_first = model_counts(), len(mail.outbox)
+            second = run_demo()
+            after_second, mail_second = model_counts(), len(mail.outbox)
+            yield DemoRuns(first, second, after_first, after_second, mail_first, mail_second)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def project(demo, db) -> Project:
+    return Project.objects.get(code=data.PROJECT_CODE)
+
+
+def test_every_step_module_is_listed_in_steps():
+    modules = {info.name for info in pkgutil.iter_modules(steps.__path__)}
+    assert modules == set(steps.STEPS), "add the step's module name to STEPS in lifecycle order"
+    assert steps.STEPS[0] == "core"
+
+
+def test_second_run_changes_no_row_of_any_model(demo):
+    changed = {
+        label: (count, demo.counts_after_second[label])
+        for label, count in demo.counts_after_first.items()
+        if demo.counts_after_second[label] != count
+    }
+    assert changed == {}, f"the second `kvalis demo` changed (before, after): {changed}"
+
+
+def test_second_run_sends_no_mail(demo):
+    assert demo.mail_after_second == demo.mail_after_first
+
+
+def test_demo_fills_the_database(demo):
+    assert demo.counts_after_first["people.Person"] >= 160
+    assert demo.counts_after_first["projects.Session"] > 0
+
+
+def test_each_run_prints_a_summary_line_with_counts(demo):
+    for output in (demo.first_output, demo.second_output):
+        summary = [line for line in output.splitlines() if line.startswith("Demo loaded:")]
+        assert len(summary) == 1, output
+        assert "9 partners" in summary[0]
+        assert re.search(r"\d+ people", summary[0])
+
+
+def test_output_lists_the_five_logins_and_password(demo):
+    for email in [
+        "coordinator@demo.kvalis.lt",
+        "partner.moletai@demo.kvalis.lt",
+        "trainer@demo.kvalis.lt",
+        "participant@demo.kvalis.lt",
+        "funder@demo.kvalis.lt",
+    ]:
+        assert email in demo.first_output
+    assert "kvalis-demo" in demo.first_output
+
+
+def test_if_empty_leaves_a_loaded_demo_alone(demo, db):
+    before = model_counts()
+    output = run_demo("--if-empty")
+    assert "already loaded" in output
+    assert model_counts() == before
+
+
+def test_project_has_the_seed_case_facts(project):
+    assert project.title == data.PROJECT_TITLE
+    assert project.grant_amount == data.GRANT == 25000
+    assert project.currency == "LTL"
+    assert project.funder.name == "Lietuvos Respublikos kultūros ministerija"
+    assert project.lead.name == "Utenos A. ir M. Miškinių viešoji biblioteka"
+
+
+def test_consortium_is_the_lead_and_eight_partners(project):
+    partners = list(project.partners.select_related("organisation"))
+    assert len(partners) == 9
+    assert [p.organisation for p in partners if p.role == "lead"] == [project.lead]
+    names = {p.organisation.name for p in partners}
+    assert "Vilniaus universiteto Komunikacijos fakultetas" in names
+    assert "Molėtų rajono savivaldybės viešoji biblioteka" in names or any(
+        "Molėt" in name for name in names
+    )
+
+
+def test_three_training_modules_and_one_study_visit(project):
+    kinds = sorted(project.activities.values_list("kind", flat=True))
+    assert kinds == ["module", "module", "module", "study_visit"]
+    titles = set(project.activities.values_list("title", flat=True))
+    assert "Projektų valdymas" in titles
+    assert "Strateginis planavimas" in titles
+
+
+def test_about_thirty_institutions_across_the_six_municipalities(project):
+    institutions = Organisation.objects.filter(
+        municipality__in=UTENA_COUNTY, type__in=["library", "museum", "culture_centre"]
+    )
+    assert 25 <= institutions.count() <= 40
+    assert set(institutions.values_list("municipality", flat=True)) == UTENA_COUNTY
+
+
+def test_at_least_160_workers_with_lithuanian_names(project):
+    workers = Person.objects.filter(organisation__municipality__in=UTENA_COUNTY)
+    assert workers.count() >= 160
+    with_letters = [p for p in workers if LITHUANIAN_LETTERS.search(p.first_name + p.last_name)]
+    assert len(with_letters) >= workers.count() // 2
+    assert all(p.position for p in workers)
+
+
+@pytest.mark.parametrize("role", list(LOGINS))
+def test_demo_login_signs_in_with_the_demo_password(project, client, settings, role):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    email = LOGINS[role][0]
+    response = client.post(
+        reverse("accounts:login"), {"username": email, "password": data.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302, f"{email} could not sign in"
+    assert response.wsgi_request.user.is_authenticated
+    assert response.wsgi_request.user.email == email
