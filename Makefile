@@ -3,10 +3,14 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=8001` when 8000 is taken; `make test PYTEST_ARGS="tests/people -x"` for a part.
+PORT ?= 8000
+PYTEST_ARGS ?=
 
-.PHONY: run test bench lint system-packages worker messages extract
+.PHONY: run test bench lint build-packages system-packages worker messages extract
 
 $(STAMP): pyproject.toml
+	@$(MAKE) -s build-packages
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 		(echo "Kvalis needs Python >= 3.12 (.python-version says 3.12)"; exit 1)
@@ -14,30 +18,44 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-# Chromium drives the browser journeys, pdftotext reads PDFs back in tests.
-system-packages:
+# Debian packages, installed only when missing: `apt_install` gets the commands' package names.
+define apt_install
+	if [ -n "$(1)" ]; then \
+		echo "Installing$(1)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			$$SUDO apt-get install -y -qq $(1) >/dev/null; \
+	fi
+endef
+
+# What `make run` needs: ICU headers for PyICU (Lithuanian order), msgfmt for the catalogues.
+build-packages:
+	@missing=""; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	pkg-config --exists icu-i18n 2>/dev/null || missing="$$missing libicu-dev"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	$(call apt_install,$$missing)
+
+# What `make test` adds: Chromium drives the browser journeys, pdftotext reads PDFs back.
+system-packages: build-packages
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	if [ -n "$$missing" ]; then \
-		echo "Installing$$missing"; \
-		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_install,$$missing)
 
+# Tasks (e-mail, certificates) run in the web process here, so the demo needs no worker.
 run: $(STAMP) messages
 	@mkdir -p var
 	$(BIN)/kvalis migrate --noinput
-	$(BIN)/kvalis demo --if-empty
-	$(BIN)/kvalis runserver 127.0.0.1:8000
+	TASKS_IMMEDIATE=1 $(BIN)/kvalis demo --if-empty
+	TASKS_IMMEDIATE=1 $(BIN)/kvalis runserver 127.0.0.1:$(PORT)
 
 worker: $(STAMP)
 	$(BIN)/kvalis db_worker
 
 # Compiled message catalogues (.mo) are built, not committed.
 messages: $(STAMP)
-	@command -v msgfmt >/dev/null || $(MAKE) -s system-packages
+	@command -v msgfmt >/dev/null || $(MAKE) -s build-packages
 	@cd src/kvalis && ../../$(BIN)/kvalis compilemessages -v0
 
 # Extract translatable strings into one app's Lithuanian catalogue: make extract APP=enrolment
@@ -54,7 +72,7 @@ endif
 
 test: $(STAMP) system-packages messages
 	$(BIN)/kvalis makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
