@@ -11,6 +11,8 @@ URL_KWARGS = {
     "activity_pk": lambda w: w.activity.pk,
     "person_pk": lambda w: w.person_a.pk,
     "partner_pk": lambda w: w.partner_b.pk,
+    "venue_pk": lambda w: _venue(w).pk,
+    "membership_pk": lambda w: w.project.memberships.get(user=w.bob).pk,
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -24,6 +26,7 @@ PUBLIC_URLS = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "projects:public",
 }
 
 
@@ -45,3 +48,9 @@ def _reset_token(world) -> str:
 URL_KWARGS_BY_NAME = {
     "accounts:password_reset_confirm": {"uidb64": _reset_uid, "token": _reset_token},
 }
+
+
+def _venue(world):
+    from tests.factories import VenueFactory
+
+    return world.project.venues.first() or VenueFactory(project=world.project)

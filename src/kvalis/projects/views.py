@@ -1,10 +1,78 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Project pages: the dashboard, the overview, the set-up forms and the public project page.
 
-from kvalis.access import get_project_access, projects_for_user, role_label
-from kvalis.projects.models import ActivityKind, Project
+Every object comes through `kvalis.access`: the project from `get_project_access()`, then what
+hangs off it (partners, activities, venues, memberships) from that project, and cohorts from
+`access.cohorts()`. Editing needs `Perm.EDIT`; the others read what `Perm.VIEW` allows.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kvalis.access import (
+    Perm,
+    ProjectAccess,
+    Role,
+    get_project_access,
+    projects_for_user,
+    role_label,
+)
+from kvalis.lib.collation import lt_order
+from kvalis.organisations.services import organisation_create
+from kvalis.projects import services
+from kvalis.projects.forms import (
+    ActivityForm,
+    CohortForm,
+    InvitationForm,
+    PartnerForm,
+    ProjectForm,
+    SessionForm,
+    VenueForm,
+    run_service,
+)
+from kvalis.projects.models import ActivityKind, Membership, Project
 from kvalis.projects.selectors import activity_counts, project_activity_tree, project_partners
+
+
+def _page(request: HttpRequest, access: ProjectAccess, template: str, tab: str, **context):
+    return render(
+        request,
+        template,
+        {"access": access, "project": access.project, "tab": tab, **context},
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    access: ProjectAccess,
+    *,
+    form,
+    heading: str,
+    tab: str,
+    cancel_url: str,
+    crumbs: list[tuple[str, str]] | None = None,
+    submit_label: str | None = None,
+) -> HttpResponse:
+    return _page(
+        request,
+        access,
+        "projects/form_page.html",
+        tab,
+        form=form,
+        page_heading=heading,
+        cancel_url=cancel_url,
+        crumbs=crumbs or [],
+        submit_label=submit_label or _("Save"),
+    )
+
+
+# --- Home, dashboard, overview -----------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,7 +82,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    projects = projects_for_user(request.user).order_by("-start_date", "code")
+    projects = list(projects_for_user(request.user).order_by("-start_date", "code"))
+    roles = dict(
+        Membership.objects.filter(user=request.user, project__in=projects).values_list(
+            "project_id", "role"
+        )
+    )
+    for project in projects:
+        if request.user.is_superuser:
+            role = Role.ADMIN
+        else:
+            role = Role(roles[project.pk]) if project.pk in roles else Role.TRAINER
+        project.my_role = role_label(role)
     return render(request, "projects/dashboard.html", {"projects": projects})
 
 
@@ -23,17 +102,581 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code)
     project = access.project
     counts = activity_counts(project)
+    return _page(
+        request,
+        access,
+        "projects/project_detail.html",
+        "overview",
+        role_label=role_label(access.role),
+        partners=project_partners(project),
+        activities=project_activity_tree(project, access.cohorts()),
+        module_count=counts.get(ActivityKind.MODULE, 0),
+        study_visit_count=counts.get(ActivityKind.STUDY_VISIT, 0),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def create():
+            lead = form.cleaned_data["lead"]
+            new = form.new_organisation()
+            if new is not None:
+                lead = organisation_create(actor=request.user, **new)
+            return services.project_create(
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                lead=lead,
+                **form.service_fields(),
+            )
+
+        project = run_service(form, create)
+        if project is not None:
+            messages.success(request, _("The project is created. Add its partners next."))
+            return redirect("projects:partners", code=project.code)
+    return render(request, "projects/project_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    form = ProjectForm(request.POST or None, instance=access.project)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.project_update(
+                actor=request.user, project=access.project, **form.service_fields()
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The project is saved."))
+            return redirect("projects:detail", code=code)
+        access.project.refresh_from_db()
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=_("Edit the project"),
+        tab="overview",
+        cancel_url=_url("projects:detail", code),
+    )
+
+
+# --- Public page -------------------------------------------------------------------------------
+
+
+def project_public(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.filter(is_public=True).select_related("lead", "funder"), code=code
+    )
     return render(
         request,
-        "projects/project_detail.html",
+        "projects/project_public.html",
         {
-            "access": access,
             "project": project,
-            "role_label": role_label(access.role),
             "partners": project_partners(project),
-            "activities": project_activity_tree(project, access.cohorts()),
-            "module_count": counts.get(ActivityKind.MODULE, 0),
-            "study_visit_count": counts.get(ActivityKind.STUDY_VISIT, 0),
-            "tab": "overview",
+            "activities": project_activity_tree(project),
         },
     )
+
+
+# --- Partners ----------------------------------------------------------------------------------
+
+
+@login_required
+def partner_list(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code)
+    partners = project_partners(access.project).prefetch_related(
+        "covered_organisations", "memberships__user"
+    )
+    return _page(request, access, "projects/partner_list.html", "partners", partners=partners)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_add(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def add():
+            organisation = form.cleaned_data["organisation"]
+            new = form.new_organisation()
+            if new is not None:
+                organisation = organisation_create(actor=request.user, **new)
+            return services.partner_add(
+                actor=request.user,
+                project=access.project,
+                organisation=organisation,
+                covered_organisations=list(form.cleaned_data["covered_organisations"]),
+                **form.service_fields(),
+            )
+
+        if run_service(form, add) is not None:
+            messages.success(request, _("The partner is added."))
+            return redirect("projects:partners", code=code)
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=_("Add a partner"),
+        tab="partners",
+        cancel_url=_url("projects:partners", code),
+        crumbs=[(_url("projects:partners", code), _("Partners"))],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, code: str, partner_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    partner = get_object_or_404(
+        access.project.partners.select_related("organisation"), pk=partner_pk
+    )
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        fields["role"] = partner.role if form.fields["role"].disabled else fields["role"]
+        done = run_service(
+            form,
+            lambda: services.partner_update(
+                actor=request.user,
+                partner=partner,
+                covered_organisations=list(form.cleaned_data["covered_organisations"]),
+                **fields,
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The partner is saved."))
+            return redirect("projects:partners", code=code)
+        partner.refresh_from_db()
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=str(partner.organisation),
+        tab="partners",
+        cancel_url=_url("projects:partners", code),
+        crumbs=[(_url("projects:partners", code), _("Partners"))],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_remove(request: HttpRequest, code: str, partner_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    partner = get_object_or_404(
+        access.project.partners.select_related("organisation"), pk=partner_pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            services.partner_remove(actor=request.user, partner=partner)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The partner is removed."))
+            return redirect("projects:partners", code=code)
+    return _page(
+        request,
+        access,
+        "projects/confirm_delete.html",
+        "partners",
+        page_heading=_("Remove %(name)s from the project?") % {"name": partner.organisation},
+        explanation=_("Its coordinators lose access to the project."),
+        error=error,
+        cancel_url=_url("projects:partners", code),
+        crumbs=[(_url("projects:partners", code), _("Partners"))],
+        submit_label=_("Remove"),
+    )
+
+
+# --- Activities, cohorts, sessions -------------------------------------------------------------
+
+
+@login_required
+def activity_list(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code)
+    activities = project_activity_tree(access.project, access.cohorts())
+    return _page(
+        request,
+        access,
+        "projects/activity_list.html",
+        "activities",
+        activities=activities,
+        can_edit=access.can(Perm.EDIT),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_add(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    form = ActivityForm(request.POST or None, initial={"completion_percent": 80})
+    if request.method == "POST" and form.is_valid():
+        activity = run_service(
+            form,
+            lambda: services.activity_create(
+                actor=request.user, project=access.project, **form.cleaned_data
+            ),
+        )
+        if activity is not None:
+            messages.success(request, _("The activity is added. Add its cohorts next."))
+            return redirect("projects:activities", code=code)
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=_("Add an activity"),
+        tab="activities",
+        cancel_url=_url("projects:activities", code),
+        crumbs=[(_url("projects:activities", code), _("Activities"))],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, code: str, activity_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    activity = get_object_or_404(access.project.activities, pk=activity_pk)
+    form = ActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.activity_update(
+                actor=request.user, activity=activity, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The activity is saved."))
+            return redirect("projects:activities", code=code)
+        activity.refresh_from_db()
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=activity.title,
+        tab="activities",
+        cancel_url=_url("projects:activities", code),
+        crumbs=[(_url("projects:activities", code), _("Activities"))],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_add(request: HttpRequest, code: str, activity_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    activity = get_object_or_404(access.project.activities, pk=activity_pk)
+    form = CohortForm(
+        request.POST or None,
+        project=access.project,
+        people=access.people(),
+        initial={"start_date": access.project.start_date, "end_date": access.project.start_date},
+    )
+    if request.method == "POST" and form.is_valid():
+        cohort = run_service(
+            form,
+            lambda: services.cohort_create(
+                actor=request.user, activity=activity, **form.service_fields()
+            ),
+        )
+        if cohort is not None:
+            messages.success(request, _("The cohort is added. Add its sessions next."))
+            return redirect("projects:cohort", code=code, cohort_pk=cohort.pk)
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=_("Add a cohort to “%(activity)s”") % {"activity": activity.title},
+        tab="activities",
+        cancel_url=_url("projects:activities", code),
+        crumbs=[(_url("projects:activities", code), _("Activities"))],
+    )
+
+
+@login_required
+def cohort_detail(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code)
+    cohort = access.get_cohort(cohort_pk)
+    return _page(
+        request,
+        access,
+        "projects/cohort_detail.html",
+        "activities",
+        cohort=cohort,
+        sessions=cohort.sessions.select_related("venue"),
+        trainers=cohort.trainers.order_by(*lt_order("last_name", "first_name")),
+        can_edit=access.can(Perm.EDIT),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    # Trainers already chosen stay choosable even if they left the consortium.
+    people = access.people() | cohort.trainers.all()
+    form = CohortForm(
+        request.POST or None, instance=cohort, project=access.project, people=people.distinct()
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.cohort_update(
+                actor=request.user, cohort=cohort, **form.service_fields()
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The cohort is saved."))
+            return redirect("projects:cohort", code=code, cohort_pk=cohort.pk)
+        cohort.refresh_from_db()
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=str(cohort),
+        tab="activities",
+        cancel_url=_url("projects:cohort", code, cohort.pk),
+        crumbs=_cohort_crumbs(code, cohort),
+    )
+
+
+def _cohort_crumbs(code: str, cohort) -> list[tuple[str, str]]:
+    return [
+        (_url("projects:activities", code), _("Activities")),
+        (_url("projects:cohort", code, cohort.pk), str(cohort)),
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_add(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    form = SessionForm(request.POST or None, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        session = run_service(
+            form,
+            lambda: services.session_create(actor=request.user, cohort=cohort, **form.cleaned_data),
+        )
+        if session is not None:
+            messages.success(request, _("The session is added."))
+            return redirect("projects:cohort", code=code, cohort_pk=cohort.pk)
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=_("Add a session"),
+        tab="activities",
+        cancel_url=_url("projects:cohort", code, cohort.pk),
+        crumbs=_cohort_crumbs(code, cohort),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, code: str, cohort_pk: int, session_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    session = get_object_or_404(cohort.sessions, pk=session_pk)
+    form = SessionForm(request.POST or None, instance=session, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.session_update(
+                actor=request.user, session=session, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The session is saved."))
+            return redirect("projects:cohort", code=code, cohort_pk=cohort.pk)
+        session.refresh_from_db()
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=_("Edit the session"),
+        tab="activities",
+        cancel_url=_url("projects:cohort", code, cohort.pk),
+        crumbs=_cohort_crumbs(code, cohort),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_delete(
+    request: HttpRequest, code: str, cohort_pk: int, session_pk: int
+) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    session = get_object_or_404(cohort.sessions, pk=session_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.session_delete(actor=request.user, session=session)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The session is deleted."))
+            return redirect("projects:cohort", code=code, cohort_pk=cohort.pk)
+    return _page(
+        request,
+        access,
+        "projects/confirm_delete.html",
+        "activities",
+        page_heading=_("Delete the session of %(when)s?")
+        % {"when": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")},
+        explanation=session.title,
+        error=error,
+        cancel_url=_url("projects:cohort", code, cohort.pk),
+        crumbs=_cohort_crumbs(code, cohort),
+        submit_label=_("Delete"),
+    )
+
+
+# --- Venues ------------------------------------------------------------------------------------
+
+
+@login_required
+def venue_list(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code)
+    venues = access.project.venues.select_related("organisation").order_by(*lt_order("name"))
+    return _page(
+        request,
+        access,
+        "projects/venue_list.html",
+        "venues",
+        venues=venues,
+        can_edit=access.can(Perm.EDIT),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_add(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    form = VenueForm(request.POST or None, initial={"country": "Lietuva"})
+    if request.method == "POST" and form.is_valid():
+        venue = run_service(
+            form,
+            lambda: services.venue_create(
+                actor=request.user, project=access.project, **form.cleaned_data
+            ),
+        )
+        if venue is not None:
+            messages.success(request, _("The venue is added."))
+            return redirect("projects:venues", code=code)
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=_("Add a venue"),
+        tab="venues",
+        cancel_url=_url("projects:venues", code),
+        crumbs=[(_url("projects:venues", code), _("Venues"))],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_edit(request: HttpRequest, code: str, venue_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    venue = get_object_or_404(access.project.venues, pk=venue_pk)
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.venue_update(actor=request.user, venue=venue, **form.cleaned_data),
+        )
+        if done is not None:
+            messages.success(request, _("The venue is saved."))
+            return redirect("projects:venues", code=code)
+        venue.refresh_from_db()
+    return _form_page(
+        request,
+        access,
+        form=form,
+        heading=venue.name,
+        tab="venues",
+        cancel_url=_url("projects:venues", code),
+        crumbs=[(_url("projects:venues", code), _("Venues"))],
+    )
+
+
+# --- Members and invitations -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_list(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    form = InvitationForm(request.POST or None, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        membership = run_service(
+            form,
+            lambda: services.membership_invite(
+                actor=request.user,
+                project=access.project,
+                language=request.LANGUAGE_CODE,
+                **form.cleaned_data,
+            ),
+        )
+        if membership is not None:
+            messages.success(
+                request,
+                _("%(email)s is invited; the invitation is on its way.")
+                % {"email": membership.user.email},
+            )
+            return redirect("projects:members", code=code)
+    memberships = access.project.memberships.select_related(
+        "user", "partner__organisation"
+    ).order_by("role", *lt_order("user__last_name", "user__first_name"), "user__email")
+    return _page(
+        request,
+        access,
+        "projects/member_list.html",
+        "members",
+        memberships=memberships,
+        form=form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_remove(request: HttpRequest, code: str, membership_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    membership = get_object_or_404(
+        access.project.memberships.select_related("user"), pk=membership_pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The role is taken away."))
+            if membership.user_id == request.user.pk:
+                return redirect("projects:dashboard")
+            return redirect("projects:members", code=code)
+    return _page(
+        request,
+        access,
+        "projects/confirm_delete.html",
+        "members",
+        page_heading=_("Take the role of %(user)s away?") % {"user": membership.user.email},
+        explanation=membership.get_role_display(),
+        error=error,
+        cancel_url=_url("projects:members", code),
+        crumbs=[(_url("projects:members", code), _("Members"))],
+        submit_label=_("Take the role away"),
+    )
+
+
+def _url(name: str, *args) -> str:
+    return reverse(name, args=args)

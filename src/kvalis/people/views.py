@@ -1,0 +1,160 @@
+"""People of a project: the list (search, filters, Lithuanian order), a person's page, and
+adding or editing people. A partner coordinator sees and edits only the people of their own
+organisation and the institutions it nominates for (`access.people()`)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kvalis.access import Perm, ProjectAccess, get_project_access
+from kvalis.lib.collation import lt_order
+from kvalis.organisations.models import Organisation
+from kvalis.people import services
+from kvalis.people.forms import PeopleFilterForm, PersonForm
+from kvalis.projects.forms import run_service
+
+PAGE_SIZE = 50
+
+
+def _organisations(access: ProjectAccess) -> QuerySet[Organisation]:
+    """Employers this user may file people under (and filter the list by)."""
+    if access.is_partner:
+        ids = access.partner_organisation_ids()
+    else:
+        project = access.project
+        ids = Organisation.objects.filter(
+            Q(partnerships__project=project)
+            | Q(covering_partners__project=project)
+            | Q(staff__in=access.people())
+        ).values("pk")
+    return Organisation.objects.filter(pk__in=ids).order_by(*lt_order("name"))
+
+
+def _people_access(user, code: str) -> ProjectAccess:
+    access = get_project_access(user, code, Perm.VIEW_PEOPLE)
+    if not (access.is_coordinator or access.is_partner):
+        raise Http404
+    return access
+
+
+@login_required
+def person_list(request: HttpRequest, code: str) -> HttpResponse:
+    access = _people_access(request.user, code)
+    organisations = _organisations(access)
+    form = PeopleFilterForm(request.GET or None, organisations=organisations)
+    people = access.people().select_related("organisation")
+    if form.is_valid():
+        for word in form.cleaned_data["q"].split():
+            people = people.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        if form.cleaned_data["organisation"]:
+            people = people.filter(organisation=form.cleaned_data["organisation"])
+        if form.cleaned_data["municipality"]:
+            people = people.filter(organisation__municipality=form.cleaned_data["municipality"])
+    people = people.order_by(*lt_order("last_name", "first_name"), "pk")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "access": access,
+        "project": access.project,
+        "tab": "people",
+        "form": form,
+        "page": page,
+    }
+    template = "people/person_list.html"
+    if request.htmx and request.htmx.target == "people-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
+    access = _people_access(request.user, code)
+    person = access.get_person(person_pk)
+    enrolments = person.enrolments.filter(cohort__activity__project=access.project).select_related(
+        "cohort__activity"
+    )
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "access": access,
+            "project": access.project,
+            "tab": "people",
+            "person": person,
+            "enrolments": enrolments.order_by("cohort__start_date"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, code: str) -> HttpResponse:
+    access = _people_access(request.user, code)
+    organisations = _organisations(access)
+    form = PersonForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        person = run_service(
+            form,
+            lambda: services.person_create(
+                actor=request.user, project=access.project, **form.cleaned_data
+            ),
+        )
+        if person is not None:
+            messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
+            return redirect("people:detail", code=code, person_pk=person.pk)
+    return _form(request, access, form, _("Add a person"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
+    access = _people_access(request.user, code)
+    person = access.get_person(person_pk)
+    organisations = _organisations(access)
+    if access.is_coordinator and person.organisation_id:
+        organisations = (
+            Organisation.objects.filter(
+                Q(pk__in=organisations.values("pk")) | Q(pk=person.organisation_id)
+            )
+        ).order_by(*lt_order("name"))
+    form = PersonForm(request.POST or None, instance=person, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.person_update(
+                actor=request.user, person=person, project=access.project, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The person is saved."))
+            return redirect("people:detail", code=code, person_pk=person.pk)
+        person.refresh_from_db()
+    crumbs = [(reverse("people:detail", args=[code, person.pk]), person.full_name)]
+    return _form(request, access, form, _("Edit the person"), crumbs)
+
+
+def _form(request, access, form, heading, extra_crumbs=None) -> HttpResponse:
+    people_url = reverse("people:list", args=[access.project.code])
+    return render(
+        request,
+        "projects/form_page.html",
+        {
+            "access": access,
+            "project": access.project,
+            "tab": "people",
+            "form": form,
+            "page_heading": heading,
+            "cancel_url": people_url,
+            "crumbs": [(people_url, _("People")), *(extra_crumbs or [])],
+            "submit_label": _("Save"),
+        },
+    )
