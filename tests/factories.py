@@ -148,3 +148,28 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     enrolment = factory.SubFactory(EnrolmentFactory)
     session = factory.SubFactory(SessionFactory)
     status = "present"
+
+
+# --- budget -----------------------------------------------------------------------------------
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "budget.BudgetLine"
+
+    project = factory.SubFactory(ProjectFactory)
+    category = "trainers_fees"
+    source = "grant"
+    title = factory.Sequence(lambda n: f"Sąmatos eilutė {n}")
+    planned_amount = Decimal("1000.00")
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "budget.Expense"
+
+    line = factory.SubFactory(BudgetLineFactory)
+    date = date(2014, 5, 12)
+    supplier = "UAB „Pavyzdys“ (iliustracinis)"
+    document_number = factory.Sequence(lambda n: f"PVZ-{n:04d}")
+    amount = Decimal("100.00")

@@ -13,6 +13,12 @@ URL_KWARGS = {
     "partner_pk": lambda w: w.partner_b.pk,
     "venue_pk": lambda w: _venue(w).pk,
     "membership_pk": lambda w: w.project.memberships.get(user=w.bob).pk,
+    "line_pk": lambda w: _budget_line(w).pk,
+    "expense_pk": lambda w: _expense(w).pk,
+    "visit_pk": lambda w: _study_visit(w).pk,
+    "host_pk": lambda w: _host_visit(w).pk,
+    "traveller_pk": lambda w: _traveller(w).pk,
+    "cost_pk": lambda w: _traveller_cost(w).pk,
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -54,3 +60,79 @@ def _venue(world):
     from tests.factories import VenueFactory
 
     return world.project.venues.first() or VenueFactory(project=world.project)
+
+
+# --- budget and visits ------------------------------------------------------------------------
+
+
+def _budget_line(world):
+    from tests.factories import BudgetLineFactory
+
+    line = world.project.budget_lines.first()
+    return line or BudgetLineFactory(project=world.project, title="Lektorių honorarai")
+
+
+def _expense(world):
+    """An expense with a scanned PDF, so that its document view answers 200 to the coordinator."""
+    from django.core.files.base import ContentFile
+
+    from kvalis.budget.models import Expense
+    from tests.factories import ExpenseFactory
+
+    expense = Expense.objects.filter(line__project=world.project).first()
+    if expense is None:
+        expense = ExpenseFactory(line=_budget_line(world))
+        expense.scan.save("scan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        expense.scan_type = "application/pdf"
+        expense.save()
+    return expense
+
+
+def _study_visit(world):
+    from tests.factories import StudyVisitFactory
+
+    from kvalis.visits.models import StudyVisit
+
+    visit = StudyVisit.objects.filter(activity__project=world.project).first()
+    return visit or StudyVisitFactory(project=world.project)
+
+
+def _host_visit(world):
+    from tests.factories import HostVisitFactory
+
+    visit = _study_visit(world)
+    return visit.hosts.first() or HostVisitFactory(visit=visit)
+
+
+def _traveller(world):
+    from tests.factories import TravellerFactory
+
+    visit = _study_visit(world)
+    return visit.travellers.first() or TravellerFactory(visit=visit, person=world.person_a)
+
+
+def _traveller_cost(world):
+    from tests.factories import TravellerCostFactory
+
+    traveller = _traveller(world)
+    return traveller.costs.first() or TravellerCostFactory(
+        traveller=traveller, expense=_expense(world)
+    )
+
+
+
+def _survey(world):
+    """An open survey of `world.activity` with one question (surveys app)."""
+    from tests.factories import SurveyFactory, SurveyQuestionFactory
+
+    survey = world.activity.surveys.first()
+    if survey is None:
+        survey = SurveyFactory(activity=world.activity)
+        SurveyQuestionFactory(template=survey.template)
+    return survey
+
+
+def _checkin_token(world) -> str:
+    from kvalis.attendance.checkin import token_for
+
+    return token_for(world.session)
