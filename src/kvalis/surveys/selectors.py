@@ -1,0 +1,390 @@
+"""Reads of the surveys app: who is asked, what they may open, and results that keep anonymity.
+
+Results of any group with fewer than `MIN_GROUP_SIZE` answers are withheld: not only the charts,
+also the free-text answers and the means, so that nobody's answers can be singled out.
+"""
+
+import random
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.lib.charts import Chart
+from kvalis.people.models import Person
+from kvalis.projects.models import Activity, Cohort, Project, Session
+from kvalis.surveys.models import (
+    MIN_GROUP_SIZE,
+    SCALE_MAX,
+    SCALE_MIN,
+    Answer,
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyParticipation,
+    SurveyResponse,
+    SurveyStatus,
+    SurveyTemplate,
+)
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+# --- who is asked ---------------------------------------------------------------------------
+
+
+def _scope_q(survey: Survey, prefix: str = "") -> Q:
+    if survey.cohort_id:
+        return Q(**{f"{prefix}cohort_id": survey.cohort_id})
+    return Q(**{f"{prefix}cohort__activity_id": survey.activity_id})
+
+
+def survey_participants(survey: Survey) -> QuerySet[Person]:
+    """Everyone with a confirmed enrolment in the survey's cohort (or its activity's cohorts)."""
+    ids = Person.objects.filter(
+        _scope_q(survey, "enrolments__"), enrolments__status=EnrolmentStatus.CONFIRMED
+    ).values("pk")
+    return Person.objects.filter(pk__in=ids)
+
+
+def survey_non_respondents(survey: Survey) -> QuerySet[Person]:
+    answered = SurveyParticipation.objects.filter(survey=survey).values("person_id")
+    return survey_participants(survey).exclude(pk__in=answered)
+
+
+def is_participant(survey: Survey, person: Person) -> bool:
+    return survey_participants(survey).filter(pk=person.pk).exists()
+
+
+def respondent_cohort_id(survey: Survey, person: Person) -> int | None:
+    """The group an answer is counted in (never stored with the person)."""
+    if survey.cohort_id:
+        return survey.cohort_id
+    return (
+        Cohort.objects.filter(
+            activity_id=survey.activity_id,
+            enrolments__person=person,
+            enrolments__status=EnrolmentStatus.CONFIRMED,
+        )
+        .order_by("start_date", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def scope_last_session_end(survey: Survey):
+    """When the last session of the survey's cohort (or activity) ends; None without sessions."""
+    return Session.objects.filter(_scope_q(survey)).aggregate(last=Max("ends_at"))["last"]
+
+
+def surveys_due_to_open(*, now=None) -> QuerySet[Survey]:
+    """Draft surveys set to open automatically whose last session has ended."""
+    now = now or timezone.now()
+    return (
+        Survey.objects.filter(status=SurveyStatus.DRAFT, open_mode="auto")
+        .annotate(
+            last_cohort=Max("cohort__sessions__ends_at"),
+            last_activity=Max("activity__cohorts__sessions__ends_at"),
+        )
+        .filter(
+            Q(cohort__isnull=False, last_cohort__lte=now)
+            | Q(cohort__isnull=True, last_activity__lte=now)
+        )
+    )
+
+
+def accepting_surveys(*, on=None) -> QuerySet[Survey]:
+    on = on or timezone.localdate()
+    return Survey.objects.filter(status=SurveyStatus.OPEN, closes_on__gte=on)
+
+
+# --- what a participant sees ----------------------------------------------------------------
+
+
+def surveys_for_person(person: Person) -> QuerySet[Survey]:
+    """Opened surveys (open or closed) of the cohorts the person is confirmed in."""
+    cohorts = Cohort.objects.filter(
+        enrolments__person=person, enrolments__status=EnrolmentStatus.CONFIRMED
+    )
+    return (
+        Survey.objects.exclude(status=SurveyStatus.DRAFT)
+        .filter(Q(cohort__in=cohorts) | Q(cohort__isnull=True, activity__cohorts__in=cohorts))
+        .distinct()
+        .select_related("project", "activity", "cohort")
+        .order_by("-opened_on", "title")
+    )
+
+
+def survey_for_participant(person: Person | None, public_id) -> Survey:
+    """The survey behind a participant's link; 404 unless they are one of its participants."""
+    if person is None:
+        raise Http404
+    try:
+        return surveys_for_person(person).get(public_id=public_id)
+    except (Survey.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def answered_survey_ids(person: Person) -> set[int]:
+    return set(
+        SurveyParticipation.objects.filter(person=person).values_list("survey_id", flat=True)
+    )
+
+
+def template_questions(template: SurveyTemplate) -> list[Question]:
+    return list(template.questions.prefetch_related("choices").order_by("position", "id"))
+
+
+# --- lists for the back office --------------------------------------------------------------
+
+
+def project_templates(project: Project) -> QuerySet[SurveyTemplate]:
+    return SurveyTemplate.objects.filter(project=project).annotate(
+        question_count=Count("questions", distinct=True),
+        survey_count=Count("surveys", distinct=True),
+    )
+
+
+def project_surveys(project: Project) -> list[Survey]:
+    """The project's surveys with participants and answers counted (a fixed number of queries)."""
+    surveys = list(
+        Survey.objects.filter(project=project)
+        .select_related("activity", "cohort", "template")
+        .annotate(answered=Count("participations", distinct=True))
+    )
+    people_by_cohort: dict[int, set[int]] = {}
+    cohorts_by_activity: dict[int, set[int]] = {}
+    for cohort_id, activity_id, person_id in Enrolment.objects.filter(
+        cohort__activity__project=project, status=EnrolmentStatus.CONFIRMED
+    ).values_list("cohort_id", "cohort__activity_id", "person_id"):
+        people_by_cohort.setdefault(cohort_id, set()).add(person_id)
+        cohorts_by_activity.setdefault(activity_id, set()).add(cohort_id)
+    for survey in surveys:
+        if survey.cohort_id:
+            cohort_ids = {survey.cohort_id}
+        else:
+            cohort_ids = cohorts_by_activity.get(survey.activity_id, set())
+        people = set().union(*(people_by_cohort.get(c, set()) for c in cohort_ids))
+        survey.participant_count = len(people)
+        survey.rate = _rate(survey.answered, survey.participant_count)
+    return surveys
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    mean: Decimal | None = None
+    chart: Chart | None = None
+    rows: list[tuple[str, int, Decimal | None]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GroupResults:
+    """Results of one group (an activity or a cohort) for one questionnaire."""
+
+    template: SurveyTemplate
+    responses: int
+    participants: int
+    withheld: bool
+    questions: list[QuestionResult] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return _rate(self.responses, self.participants)
+
+
+def _participant_count(cohort_filter: Q) -> int:
+    return (
+        Person.objects.filter(cohort_filter, enrolments__status=EnrolmentStatus.CONFIRMED)
+        .distinct()
+        .count()
+    )
+
+
+def activity_results(activity: Activity) -> list[GroupResults]:
+    responses = SurveyResponse.objects.filter(survey__activity=activity)
+    participants = _participant_count(Q(enrolments__cohort__activity=activity))
+    return _results(responses, participants)
+
+
+def cohort_results(cohort: Cohort) -> list[GroupResults]:
+    responses = SurveyResponse.objects.filter(cohort=cohort)
+    participants = _participant_count(Q(enrolments__cohort=cohort))
+    return _results(responses, participants)
+
+
+def cohort_response_counts(activity: Activity) -> list[dict]:
+    """Per cohort of an activity: participants, answers, response rate (counts only)."""
+    cohorts = list(activity.cohorts.order_by("start_date", "name"))
+    answers = dict(
+        SurveyResponse.objects.filter(cohort__activity=activity)
+        .values("cohort")
+        .annotate(n=Count("id"))
+        .values_list("cohort", "n")
+    )
+    people = dict(
+        Cohort.objects.filter(activity=activity)
+        .annotate(
+            n=Count(
+                "enrolments__person",
+                filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED),
+                distinct=True,
+            )
+        )
+        .values_list("pk", "n")
+    )
+    return [
+        {
+            "cohort": cohort,
+            "participants": people.get(cohort.pk, 0),
+            "responses": answers.get(cohort.pk, 0),
+            "rate": _rate(answers.get(cohort.pk, 0), people.get(cohort.pk, 0)),
+            "withheld": answers.get(cohort.pk, 0) < MIN_GROUP_SIZE,
+        }
+        for cohort in cohorts
+    ]
+
+
+def _results(responses: QuerySet[SurveyResponse], participants: int) -> list[GroupResults]:
+    """Results grouped by questionnaire (surveys of one activity normally share one)."""
+    counts = dict(
+        responses.values("survey__template")
+        .annotate(n=Count("id"))
+        .values_list("survey__template", "n")
+    )
+    templates = SurveyTemplate.objects.filter(pk__in=counts).order_by("pk")
+    groups = []
+    for template in templates:
+        n = counts[template.pk]
+        group = GroupResults(
+            template=template,
+            responses=n,
+            participants=participants,
+            withheld=n < MIN_GROUP_SIZE,
+        )
+        if not group.withheld:
+            group.questions = _question_results(
+                template, responses.filter(survey__template=template)
+            )
+        groups.append(group)
+    return groups
+
+
+def _question_results(
+    template: SurveyTemplate, responses: QuerySet[SurveyResponse]
+) -> list[QuestionResult]:
+    questions = template_questions(template)
+    answers = Answer.objects.filter(response__in=responses.values("pk"))
+    answered = dict(
+        answers.values("question")
+        .annotate(n=Count("response", distinct=True))
+        .values_list("question", "n")
+    )
+    scale_counts: dict[int, dict[int, int]] = {}
+    for question_id, value, n in (
+        answers.filter(scale__isnull=False)
+        .values("question", "scale")
+        .annotate(n=Count("id"))
+        .values_list("question", "scale", "n")
+    ):
+        scale_counts.setdefault(question_id, {})[value] = n
+    choice_counts: dict[int, dict[int, int]] = {}
+    for question_id, choice_id, n in (
+        answers.filter(choice__isnull=False)
+        .values("question", "choice")
+        .annotate(n=Count("id"))
+        .values_list("question", "choice", "n")
+    ):
+        choice_counts.setdefault(question_id, {})[choice_id] = n
+    texts: dict[int, list[str]] = {}
+    for question_id, text in answers.exclude(text="").values_list("question", "text"):
+        texts.setdefault(question_id, []).append(text)
+
+    results = []
+    for question in questions:
+        result = QuestionResult(question=question, answered=answered.get(question.pk, 0))
+        if question.kind == QuestionKind.SCALE:
+            distribution = scale_counts.get(question.pk, {})
+            total = sum(distribution.values())
+            if total:
+                weighted = sum(value * n for value, n in distribution.items())
+                result.mean = (Decimal(weighted) / Decimal(total)).quantize(
+                    Decimal("0.01"), ROUND_HALF_UP
+                )
+            result.rows = [
+                (str(value), distribution.get(value, 0), _rate(distribution.get(value, 0), total))
+                for value in range(SCALE_MAX, SCALE_MIN - 1, -1)
+            ]
+        elif question.has_choices:
+            distribution = choice_counts.get(question.pk, {})
+            base = result.answered
+            result.rows = [
+                (
+                    choice.label,
+                    distribution.get(choice.pk, 0),
+                    _rate(distribution.get(choice.pk, 0), base),
+                )
+                for choice in question.choices.all()
+            ]
+        else:
+            # Shuffled with a fresh random order on every view, so the list cannot be matched to
+            # the order in which people answered.
+            shuffled = list(texts.get(question.pk, []))
+            random.SystemRandom().shuffle(shuffled)
+            result.texts = shuffled
+        if result.rows:
+            result.chart = Chart(
+                title=question.text,
+                rows=[(label, n) for label, n, _pct in result.rows],
+                value_label=_("Answers"),
+            )
+        results.append(result)
+    return results
+
+
+# --- for other apps ---------------------------------------------------------------------------
+
+
+def project_satisfaction(project: Project) -> dict:
+    """The satisfaction indicator for reports.
+
+    Returns {"mean": Decimal 1–5 or None, "responses": int, "participants": int,
+    "response_rate": Decimal percent or None, "withheld": bool}. `mean` is the average answer to
+    the questionnaires' overall-satisfaction question (key "overall") over all surveys of the
+    project; it is None (and `withheld` True) when fewer than five people answered.
+    """
+    responses = SurveyResponse.objects.filter(survey__project=project).count()
+    participants = sum(survey.participant_count for survey in project_surveys(project))
+    values = Answer.objects.filter(
+        response__survey__project=project, question__key="overall", scale__isnull=False
+    ).values_list("scale", flat=True)
+    withheld = responses < MIN_GROUP_SIZE
+    mean = None
+    if not withheld:
+        values = list(values)
+        if values:
+            mean = (Decimal(sum(values)) / Decimal(len(values))).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            )
+    return {
+        "mean": mean,
+        "responses": responses,
+        "participants": participants,
+        "response_rate": _rate(responses, participants),
+        "withheld": withheld,
+    }
