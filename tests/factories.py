@@ -173,3 +173,53 @@ class ExpenseFactory(factory.django.DjangoModelFactory):
     supplier = "UAB „Pavyzdys“ (iliustracinis)"
     document_number = factory.Sequence(lambda n: f"PVZ-{n:04d}")
     amount = Decimal("100.00")
+
+
+# --- surveys ----------------------------------------------------------------------------------
+
+
+class SurveyTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.SurveyTemplate"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Vertinimo anketa {n}")
+
+
+class SurveyQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Question"
+
+    template = factory.SubFactory(SurveyTemplateFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = "scale"
+    text = factory.Sequence(lambda n: f"Klausimas {n}?")
+    required = True
+
+
+class SurveyChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Choice"
+
+    question = factory.SubFactory(SurveyQuestionFactory, kind="single")
+    position = factory.Sequence(lambda n: n + 1)
+    label = factory.Sequence(lambda n: f"Variantas {n}")
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """An open survey of a whole activity; pass `cohort=` for a survey of one cohort."""
+
+    class Meta:
+        model = "surveys.Survey"
+
+    activity = factory.SubFactory(ActivityFactory)
+    project = factory.LazyAttribute(lambda o: o.activity.project)
+    template = factory.SubFactory(
+        SurveyTemplateFactory, project=factory.SelfAttribute("..project")
+    )
+    cohort = None
+    title = factory.Sequence(lambda n: f"Apklausa {n}")
+    status = "open"
+    open_mode = "manual"
+    opened_on = date(2014, 4, 9)
+    closes_on = factory.LazyFunction(lambda: date.today() + timedelta(days=30))

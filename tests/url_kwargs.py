@@ -19,6 +19,10 @@ URL_KWARGS = {
     "host_pk": lambda w: _host_visit(w).pk,
     "traveller_pk": lambda w: _traveller(w).pk,
     "cost_pk": lambda w: _traveller_cost(w).pk,
+    "survey_pk": lambda w: _survey(w).pk,
+    "template_pk": lambda w: _survey(w).template.pk,
+    "question_pk": lambda w: _survey(w).template.questions.first().pk,
+    "survey_public_id": lambda w: _survey(w).public_id,
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -136,3 +140,14 @@ def _checkin_token(world) -> str:
     from kvalis.attendance.checkin import token_for
 
     return token_for(world.session)
+
+
+def _survey(world):
+    """An open survey of `world.activity` with one question (surveys app)."""
+    from tests.factories import SurveyFactory, SurveyQuestionFactory
+
+    survey = world.activity.surveys.first()
+    if survey is None:
+        survey = SurveyFactory(activity=world.activity)
+        SurveyQuestionFactory(template=survey.template)
+    return survey
