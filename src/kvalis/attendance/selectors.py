@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kvalis.attendance.models import Attendance, AttendanceStatus, CompletionOverride
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.people.models import Person
 from kvalis.projects.models import Cohort, Project, Session
 
 MINUTES_PER_ACADEMIC_HOUR = Decimal(45)
@@ -234,3 +235,198 @@ def person_ledger(person, *, project: Project | None = None) -> Ledger:
         by_year=sorted(by_year.items()),
         total=total,
     )
+
+
+def session_for(access, pk) -> Session:
+    """A session of a cohort the user may see through `access`, else 404."""
+    from django.http import Http404
+
+    try:
+        return Session.objects.select_related(
+            "cohort__activity__project", "cohort__venue", "venue"
+        ).get(cohort__in=access.cohorts(), pk=pk)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def confirmed_roster(cohort: Cohort) -> list[Enrolment]:
+    """A cohort's confirmed enrolments in Lithuanian order of surname and first name."""
+    from kvalis.lib.collation import lt_order
+
+    return list(
+        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.CONFIRMED)
+        .select_related("person__organisation", "organisation")
+        .order_by(*lt_order("person__last_name", "person__first_name"), "pk")
+    )
+
+
+def recorded_by_enrolment(session: Session) -> dict[int, Attendance]:
+    return {row.enrolment_id: row for row in Attendance.objects.filter(session=session)}
+
+
+def employer_name(enrolment: Enrolment) -> str:
+    """The employer as at enrolment (the snapshot), else the person's current one."""
+    if enrolment.organisation_name:
+        return enrolment.organisation_name
+    organisation = enrolment.organisation or enrolment.person.organisation
+    return organisation.name if organisation else ""
+
+
+def session_overview(cohorts: QuerySet[Cohort]) -> list[Cohort]:
+    """Cohorts with their sessions, each session carrying `recorded` and `attended` counts.
+
+    Three queries whatever the number of cohorts and sessions.
+    """
+    from django.db.models import Count, Prefetch, Q
+
+    cohorts = list(
+        cohorts.select_related("activity", "venue")
+        .annotate(
+            confirmed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED))
+        )
+        .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at")))
+        .order_by("activity__position", "activity_id", "start_date", "name")
+    )
+    counts = {
+        row["session_id"]: row
+        for row in Attendance.objects.filter(session__cohort__in=[c.pk for c in cohorts])
+        .values("session_id")
+        .annotate(recorded=Count("id"), attended=Count("id", filter=Q(status__in=ATTENDED)))
+    }
+    for cohort in cohorts:
+        for session in cohort.sessions.all():
+            row = counts.get(session.pk, {})
+            session.recorded = row.get("recorded", 0)
+            session.attended = row.get("attended", 0)
+    return cohorts
+
+
+@dataclass
+class PersonHours:
+    person: object
+    employer: str
+    sessions_attended: int
+    hours: Decimal
+    enrolments: int
+    completed: int
+
+
+def _project_attendance(project: Project, people: QuerySet):
+    return (
+        Attendance.objects.filter(
+            session__cohort__activity__project=project,
+            enrolment__status=EnrolmentStatus.CONFIRMED,
+            enrolment__person__in=people,
+        )
+        .select_related("session__cohort__activity", "enrolment__person")
+        .order_by("session__starts_at", "pk")
+    )
+
+
+def hours_ledger_rows(project: Project, people: QuerySet) -> list[PersonHours]:
+    """Everyone of `people` with a confirmed enrolment in `project`, with hours and completion.
+
+    A fixed number of queries; rows in Lithuanian order.
+    """
+    from kvalis.lib.collation import lt_order
+
+    enrolments = Enrolment.objects.filter(
+        cohort__activity__project=project,
+        status=EnrolmentStatus.CONFIRMED,
+        person__in=people,
+    )
+    completions = completion_for_enrolments(enrolments)
+    per_person: dict[int, dict] = {}
+    for pk, person_id in enrolments.values_list("pk", "person_id"):
+        entry = per_person.setdefault(person_id, {"enrolments": 0, "completed": 0})
+        entry["enrolments"] += 1
+        entry["completed"] += 1 if completions[pk].completed else 0
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    attended: dict[int, int] = defaultdict(int)
+    for person_id, status, minutes, session_hours in _project_attendance(
+        project, people
+    ).values_list("enrolment__person_id", "status", "minutes_attended", "session__academic_hours"):
+        hours[person_id] += credited_hours(
+            status=status, minutes_attended=minutes, session_hours=session_hours
+        )
+        attended[person_id] += 1 if status in ATTENDED else 0
+    persons = (
+        Person.objects.filter(pk__in=list(per_person))
+        .select_related("organisation")
+        .order_by(*lt_order("last_name", "first_name"), "pk")
+    )
+    return [
+        PersonHours(
+            person=person,
+            employer=person.organisation.name if person.organisation else "",
+            sessions_attended=attended[person.pk],
+            hours=hours[person.pk],
+            enrolments=per_person[person.pk]["enrolments"],
+            completed=per_person[person.pk]["completed"],
+        )
+        for person in persons
+    ]
+
+
+def ledger_export_rows(project: Project, people: QuerySet):
+    """The project's hours ledger as spreadsheet rows: one per attendance, and totals."""
+    from django.utils.translation import gettext as _
+
+    from kvalis.lib.collation import sort_key
+
+    header = [
+        _("Surname"),
+        _("First name"),
+        _("Employer"),
+        _("Activity"),
+        _("Cohort"),
+        _("Date"),
+        _("Session"),
+        _("Status"),
+        _("Minutes attended"),
+        _("Academic hours credited"),
+    ]
+    rows = []
+    for row in _project_attendance(project, people).select_related("enrolment__organisation"):
+        person = row.enrolment.person
+        rows.append(
+            [
+                person.last_name,
+                person.first_name,
+                employer_name(row.enrolment),
+                row.session.cohort.activity.title,
+                row.session.cohort.name,
+                timezone.localtime(row.session.starts_at).date(),
+                row.session.title,
+                row.get_status_display(),
+                row.minutes_attended,
+                credited_hours(
+                    status=row.status,
+                    minutes_attended=row.minutes_attended,
+                    session_hours=row.session.academic_hours,
+                ),
+            ]
+        )
+    rows.sort(key=lambda r: (sort_key(r[0]), sort_key(r[1]), r[5]))
+    summary_header = [
+        _("Surname"),
+        _("First name"),
+        _("Employer"),
+        _("Sessions attended"),
+        _("Academic hours credited"),
+        _("Activities enrolled"),
+        _("Activities completed"),
+    ]
+    summary = [
+        [
+            p.person.last_name,
+            p.person.first_name,
+            p.employer,
+            p.sessions_attended,
+            p.hours,
+            p.enrolments,
+            p.completed,
+        ]
+        for p in hours_ledger_rows(project, people)
+    ]
+    return header, rows, summary_header, summary
