@@ -28,6 +28,7 @@ URL_KWARGS = {
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
 # for the values above).
 PUBLIC_URLS = {
+    "attendance:checkin_link",
     "home",
     "set_language",
     "accounts:login",
@@ -56,6 +57,10 @@ def _reset_token(world) -> str:
 # Where a kwarg name means something else in one URL than in URL_KWARGS (a generic `token`),
 # give that URL its own values: URL name -> {kwarg: function(world)}. These win over URL_KWARGS.
 URL_KWARGS_BY_NAME = {
+    "attendance:checkin_link": {
+        "public_id": lambda w: w.session.public_id,
+        "token": lambda w: _checkin_token(w),
+    },
     "accounts:password_reset_confirm": {"uidb64": _reset_uid, "token": _reset_token},
 }
 
@@ -151,3 +156,9 @@ def _survey(world):
         survey = SurveyFactory(activity=world.activity)
         SurveyQuestionFactory(template=survey.template)
     return survey
+
+
+def _checkin_token(world) -> str:
+    from kvalis.attendance.checkin import token_for
+
+    return token_for(world.session)
