@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kvalis.certificates.models import CertificateIssuer
+from kvalis.organisations.models import Organisation
+
+
+class IssuerForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    prefix = forms.CharField(
+        label=_("Number prefix"),
+        max_length=12,
+        help_text=_("Capital Latin letters or digits, e.g. UVB: numbers look like UVB-2014-0001."),
+    )
+    signatory_name = forms.CharField(label=_("Signatory"), max_length=200)
+    signatory_position = forms.CharField(label=_("Signatory's position"), max_length=200)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            partnerships__project=project
+        ).order_by("name")
+
+
+class ActivitySettingsForm(forms.Form):
+    issuer = forms.ModelChoiceField(label=_("Issuer"), queryset=CertificateIssuer.objects.none())
+    title = forms.CharField(
+        label=_("Certificate title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for “Qualification improvement certificate”."),
+    )
+    custom_text = forms.CharField(
+        label=_("Additional text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = CertificateIssuer.objects.filter(
+            project=project
+        ).select_related("organisation")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=64,
+        help_text=_("The code printed under the QR code, e.g. ABCD EFGH IJKL MNOP."),
+    )
+
+
+class RegisterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or number"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    activity = forms.TypedChoiceField(label=_("Activity"), required=False, coerce=int)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int)
+
+    def __init__(self, *args, activities, years, **kwargs):
+        from kvalis.certificates.models import CertificateStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("all"))] + list(CertificateStatus.choices)
+        self.fields["activity"].choices = [("", _("all"))] + [(a.pk, a.title) for a in activities]
+        self.fields["year"].choices = [("", _("all"))] + [(y, str(y)) for y in years]

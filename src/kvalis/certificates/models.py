@@ -1,0 +1,293 @@
+"""Qualification certificates (kvalifikacijos tobulinimo pažymėjimai).
+
+A certificate freezes what was certified (`data`), carries a number that runs per issuer prefix
+and year without gaps (`CertificateCounter`), and a public verification code. Revocation and
+reissue never delete: the old row stays, marked revoked or replaced.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PREFIX_VALIDATOR = RegexValidator(
+    r"^[A-Z0-9]{1,12}$",
+    _("Use 1–12 capital Latin letters or digits, e.g. UVB."),
+)
+
+
+class CertificateIssuer(models.Model):
+    """An organisation that issues certificates in a project, with its number prefix."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="certificate_issuers",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    prefix = models.CharField(
+        _("number prefix"),
+        max_length=12,
+        validators=[PREFIX_VALIDATOR],
+        help_text=_("Certificate numbers look like PREFIX-2014-0001."),
+    )
+    signatory_name = models.CharField(_("signatory"), max_length=200)
+    signatory_position = models.CharField(_("signatory's position"), max_length=200)
+
+    class Meta:
+        verbose_name = _("certificate issuer")
+        verbose_name_plural = _("certificate issuers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"], name="certificates_issuer_once_per_project"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "prefix"], name="certificates_issuer_prefix_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(prefix__regex=r"^[A-Z0-9]{1,12}$"),
+                name="certificates_issuer_prefix_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} — {self.organisation}"
+
+
+class ActivityCertificateSettings(models.Model):
+    """Which issuer certifies an activity, and the wording on its certificates."""
+
+    activity = models.OneToOneField(
+        "projects.Activity",
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="certificate_settings",
+    )
+    issuer = models.ForeignKey(
+        CertificateIssuer,
+        verbose_name=_("issuer"),
+        on_delete=models.PROTECT,
+        related_name="activity_settings",
+    )
+    title = models.CharField(
+        _("certificate title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for “Qualification improvement certificate”."),
+    )
+    custom_text = models.TextField(
+        _("additional text"),
+        blank=True,
+        help_text=_("Printed under the activity, e.g. a legal basis."),
+    )
+
+    class Meta:
+        verbose_name = _("certificate settings of an activity")
+        verbose_name_plural = _("certificate settings of activities")
+
+    def __str__(self) -> str:
+        return f"{self.activity} — {self.issuer}"
+
+
+class CertificateCounter(models.Model):
+    """The last number used per prefix and year; locked with SELECT … FOR UPDATE when issuing,
+    in the same transaction as the certificate insert, so numbers have no gaps."""
+
+    prefix = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="certificates_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("valid")
+    REVOKED = "revoked", _("revoked")
+    REPLACED = "replaced", _("replaced")
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("in progress")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class CertificateBatch(models.Model):
+    """A bulk issue for a cohort's completers, run as a background task with visible progress."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="certificate_batches"
+    )
+    cohort = models.ForeignKey(
+        "projects.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="certificate_batches",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("certificates to issue"), default=0)
+    done = models.PositiveIntegerField(_("certificates done"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate batch")
+        verbose_name_plural = _("certificate batches")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="certificates_batch_done_le_total"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+
+def certificate_pdf_path(instance: "Certificate", filename: str) -> str:
+    return f"certificates/{instance.year}/{instance.verification_code}.pdf"
+
+
+class Certificate(models.Model):
+    """One issued certificate. `data` is the frozen snapshot of what was certified."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    enrolment = models.ForeignKey(
+        "enrolment.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    issuer = models.ForeignKey(
+        CertificateIssuer,
+        verbose_name=_("issuer"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    batch = models.ForeignKey(
+        CertificateBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    prefix = models.CharField(_("prefix"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=32, unique=True)
+    issued_at = models.DateTimeField(_("issued"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+        db_index=True,
+    )
+    # Frozen at issue: the certificate shows this whatever later happens to the project data.
+    participant_name = models.CharField(_("participant"), max_length=250)
+    hours = models.DecimalField(_("academic hours"), max_digits=6, decimal_places=1)
+    data = models.JSONField(_("certified data"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-year", "prefix", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "year", "sequence"], name="certificates_number_parts_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(status="valid"),
+                name="certificates_one_valid_per_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1), name="certificates_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0), name="certificates_hours_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CertificateStatus.values),
+                name="certificates_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="valid") | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+                name="certificates_revocation_has_date_and_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.participant_name}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatus.VALID

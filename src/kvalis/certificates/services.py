@@ -1,0 +1,500 @@
+"""Every write about certificates: issuers, issue (one or a cohort's completers), revoke, reissue.
+
+Numbers run per prefix and year without gaps: the counter row is locked (SELECT … FOR UPDATE)
+and advanced in the same transaction that inserts the certificates, so a failed issue rolls its
+numbers back and two coordinators issuing at once queue on the lock.
+"""
+
+import base64
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kvalis.attendance.selectors import completion_for_enrolments
+from kvalis.audit.services import audit_log
+from kvalis.certificates.models import (
+    ActivityCertificateSettings,
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateCounter,
+    CertificateIssuer,
+    CertificateStatus,
+    certificate_pdf_path,
+)
+from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.projects.models import Activity, Cohort, Project
+
+CHUNK = 250  # certificates per transaction and per rendering run in a bulk issue
+
+
+def new_verification_code() -> str:
+    """16 characters of base32 (80 random bits): unguessable, short enough to type."""
+    return base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+# --- issuers and activity settings ------------------------------------------------------------
+
+
+def certificate_issuer_save(
+    *,
+    project: Project,
+    actor,
+    organisation,
+    prefix: str,
+    signatory_name: str,
+    signatory_position: str,
+    issuer: CertificateIssuer | None = None,
+) -> CertificateIssuer:
+    creating = issuer is None
+    issuer = issuer or CertificateIssuer(project=project)
+    if issuer.project_id != project.pk:
+        raise ValidationError(_("This issuer belongs to another project."))
+    if not creating and issuer.prefix != prefix.strip().upper() and issuer.certificates.exists():
+        raise ValidationError(
+            {"prefix": _("Certificates were already issued with this prefix; it cannot change.")}
+        )
+    issuer.organisation = organisation
+    issuer.prefix = prefix.strip().upper()
+    issuer.signatory_name = signatory_name.strip()
+    issuer.signatory_position = signatory_position.strip()
+    issuer.full_clean()
+    issuer.save()
+    audit_log(
+        actor=actor,
+        action="certificate_issuer.create" if creating else "certificate_issuer.update",
+        obj=issuer,
+        project=project,
+        data={"prefix": issuer.prefix, "organisation": organisation.name},
+    )
+    return issuer
+
+
+def activity_certificate_settings_save(
+    *, activity: Activity, actor, issuer: CertificateIssuer, title: str = "", custom_text: str = ""
+) -> ActivityCertificateSettings:
+    if issuer.project_id != activity.project_id:
+        raise ValidationError({"issuer": _("Choose an issuer of this project.")})
+    settings_ = ActivityCertificateSettings.objects.filter(activity=activity).first()
+    settings_ = settings_ or ActivityCertificateSettings(activity=activity)
+    settings_.issuer = issuer
+    settings_.title = title.strip()
+    settings_.custom_text = custom_text.strip()
+    settings_.full_clean()
+    settings_.save()
+    audit_log(
+        actor=actor,
+        action="certificate_settings.update",
+        obj=settings_,
+        project=activity.project,
+        data={"issuer": issuer.prefix, "title": settings_.title},
+    )
+    return settings_
+
+
+# --- frozen data and numbers ------------------------------------------------------------------
+
+
+def _place(cohort: Cohort) -> str:
+    venue = cohort.venue
+    if venue is None:
+        return ""
+    if venue.city and venue.city not in venue.name:
+        return f"{venue.name}, {venue.city}"
+    return venue.name
+
+
+def frozen_data(*, enrolment: Enrolment, issuer: CertificateIssuer, settings_, hours) -> dict:
+    """What the certificate certifies, copied now so later edits of the project do not change it."""
+    cohort = enrolment.cohort
+    activity = cohort.activity
+    project = activity.project
+    return {
+        "participant_name": enrolment.person.full_name,
+        "hours": str(hours),
+        "certificate_title": settings_.title if settings_ else "",
+        "custom_text": settings_.custom_text if settings_ else "",
+        "activity_title": activity.title,
+        "activity_kind": activity.kind,
+        "learning_outcomes": activity.learning_outcomes,
+        "project_title": project.title,
+        "project_code": project.code,
+        "funder_name": project.funder.name if project.funder_id else "",
+        "cohort_name": cohort.name,
+        "start_date": cohort.start_date.isoformat(),
+        "end_date": cohort.end_date.isoformat(),
+        "place": _place(cohort),
+        "issuer_name": issuer.organisation.name,
+        "signatory_name": issuer.signatory_name,
+        "signatory_position": issuer.signatory_position,
+    }
+
+
+def _allocate(prefix: str, year: int, count: int) -> int:
+    """Reserve `count` consecutive numbers; returns the first. Must run inside a transaction."""
+    CertificateCounter.objects.bulk_create(
+        [CertificateCounter(prefix=prefix, year=year)], ignore_conflicts=True
+    )
+    counter = CertificateCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    first = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return first
+
+
+def format_number(prefix: str, year: int, sequence: int) -> str:
+    return f"{prefix}-{year}-{sequence:04d}"
+
+
+def _build(
+    *,
+    enrolment: Enrolment,
+    issuer: CertificateIssuer,
+    settings_,
+    hours: Decimal,
+    issued_at: datetime,
+    actor,
+    batch=None,
+    replaces=None,
+) -> Certificate:
+    data = frozen_data(enrolment=enrolment, issuer=issuer, settings_=settings_, hours=hours)
+    return Certificate(
+        project_id=enrolment.cohort.activity.project_id,
+        enrolment=enrolment,
+        person_id=enrolment.person_id,
+        issuer=issuer,
+        batch=batch,
+        prefix=issuer.prefix,
+        year=issued_at.astimezone(timezone.get_default_timezone()).year,
+        verification_code=new_verification_code(),
+        issued_at=issued_at,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        participant_name=data["participant_name"],
+        hours=hours,
+        data=data,
+        replaces=replaces,
+    )
+
+
+def _number_and_insert(certificates: list[Certificate]) -> list[Certificate]:
+    """Number the (unsaved) certificates per prefix and year, then insert them. In a transaction."""
+    by_series: dict[tuple[str, int], list[Certificate]] = {}
+    for certificate in certificates:
+        by_series.setdefault((certificate.prefix, certificate.year), []).append(certificate)
+    for (prefix, year), series in sorted(by_series.items()):
+        first = _allocate(prefix, year, len(series))
+        for offset, certificate in enumerate(series):
+            certificate.sequence = first + offset
+            certificate.number = format_number(prefix, year, certificate.sequence)
+    if len(certificates) == 1:
+        certificates[0].full_clean(exclude=["pdf"])
+        certificates[0].save()
+        return certificates
+    return Certificate.objects.bulk_create(certificates)
+
+
+def _eligible(enrolments) -> tuple[list[Enrolment], dict]:
+    """Confirmed, completed enrolments without a valid certificate; and their completion."""
+    completion = completion_for_enrolments(enrolments)
+    holders = set(
+        Certificate.objects.filter(
+            enrolment__in=enrolments, status=CertificateStatus.VALID
+        ).values_list("enrolment_id", flat=True)
+    )
+    chosen = [
+        e
+        for e in enrolments
+        if e.status == EnrolmentStatus.CONFIRMED
+        and e.pk in completion
+        and completion[e.pk].completed
+        and e.pk not in holders
+    ]
+    return chosen, completion
+
+
+def _settings_for(activity: Activity):
+    settings_ = (
+        ActivityCertificateSettings.objects.filter(activity=activity)
+        .select_related("issuer__organisation")
+        .first()
+    )
+    if settings_ is None:
+        raise ValidationError(
+            _("Choose who issues the certificates of “%(activity)s” first.")
+            % {"activity": activity.title}
+        )
+    return settings_
+
+
+def _enrolment_qs():
+    return Enrolment.objects.select_related(
+        "person", "cohort__venue", "cohort__activity__project__funder"
+    )
+
+
+def certificate_issue(
+    *, enrolment: Enrolment, actor, issued_at: datetime | None = None
+) -> Certificate:
+    """Issue one certificate to a confirmed enrolment that completed its activity."""
+    with transaction.atomic():
+        # Lock the enrolment so that two coordinators cannot both issue to it.
+        enrolment = _enrolment_qs().select_for_update(of=("self",)).get(pk=enrolment.pk)
+        if enrolment.status != EnrolmentStatus.CONFIRMED:
+            raise ValidationError(_("Only confirmed enrolments get certificates."))
+        if Certificate.objects.filter(enrolment=enrolment, status=CertificateStatus.VALID).exists():
+            raise ValidationError(
+                _("This person already holds a valid certificate for this cohort.")
+            )
+        completion = completion_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
+        if not completion[enrolment.pk].completed:
+            raise ValidationError(
+                _("%(name)s has not completed the activity (%(hours)s of %(needed)s hours).")
+                % {
+                    "name": enrolment.person.full_name,
+                    "hours": completion[enrolment.pk].hours,
+                    "needed": completion[enrolment.pk].required_hours,
+                }
+            )
+        settings_ = _settings_for(enrolment.cohort.activity)
+        certificate = _build(
+            enrolment=enrolment,
+            issuer=settings_.issuer,
+            settings_=settings_,
+            hours=completion[enrolment.pk].hours,
+            issued_at=issued_at or timezone.now(),
+            actor=actor,
+        )
+        _number_and_insert([certificate])
+        audit_log(
+            actor=actor,
+            action="certificate.issue",
+            obj=certificate,
+            project=enrolment.cohort.activity.project,
+            data={"number": certificate.number, "enrolment": enrolment.pk},
+        )
+        transaction.on_commit(lambda: _deliver([certificate.pk]))
+    return certificate
+
+
+def certificate_issue_bulk(*, cohort: Cohort, actor) -> CertificateBatch:
+    """Start issuing certificates to all of a cohort's completers who do not hold one yet.
+
+    The work runs as a background task; the batch row shows its progress."""
+    _settings_for(cohort.activity)
+    chosen, _completion = _eligible(_enrolment_qs().filter(cohort=cohort))
+    if not chosen:
+        raise ValidationError(_("Nobody in this cohort is waiting for a certificate."))
+    batch = CertificateBatch(
+        project_id=cohort.activity.project_id,
+        cohort=cohort,
+        total=len(chosen),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    batch.full_clean()
+    batch.save()
+    audit_log(
+        actor=actor,
+        action="certificate.issue_bulk",
+        obj=batch,
+        project=cohort.activity.project,
+        summary=str(cohort),
+        data={"cohort": cohort.pk, "total": batch.total},
+    )
+    from kvalis.certificates.tasks import run_certificate_batch
+
+    transaction.on_commit(lambda: run_certificate_batch.enqueue(batch_id=batch.pk))
+    return batch
+
+
+def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> CertificateBatch:
+    """Do a batch's work: number and insert in chunks, render their PDFs, e-mail them."""
+    batch = CertificateBatch.objects.select_related("cohort__activity", "created_by").get(
+        pk=batch_id
+    )
+    if batch.finished:
+        return batch
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    try:
+        settings_ = _settings_for(batch.cohort.activity)
+        chosen_all, _completion = _eligible(_enrolment_qs().filter(cohort=batch.cohort))
+        enrolment_ids = [e.pk for e in chosen_all]
+        CertificateBatch.objects.filter(pk=batch.pk).update(total=len(enrolment_ids), done=0)
+        issued: list[int] = []
+        for start in range(0, len(enrolment_ids), CHUNK):
+            ids = enrolment_ids[start : start + CHUNK]
+            with transaction.atomic():
+                # Re-check under the lock: a coordinator may have issued one in the meantime.
+                locked = list(_enrolment_qs().select_for_update(of=("self",)).filter(pk__in=ids))
+                chosen, completion = _eligible(locked)
+                now = timezone.now()
+                certificates = _number_and_insert(
+                    [
+                        _build(
+                            enrolment=e,
+                            issuer=settings_.issuer,
+                            settings_=settings_,
+                            hours=completion[e.pk].hours,
+                            issued_at=now,
+                            actor=batch.created_by,
+                            batch=batch,
+                        )
+                        for e in chosen
+                    ]
+                )
+            certificate_render_pdfs(certificates=certificates)
+            issued += [c.pk for c in certificates]
+            CertificateBatch.objects.filter(pk=batch.pk).update(done=start + len(ids))
+        with transaction.atomic():
+            CertificateBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.DONE, done=len(enrolment_ids), finished_at=timezone.now()
+            )
+            audit_log(
+                actor=batch.created_by,
+                action="certificate.issue_bulk_done",
+                obj=batch,
+                project=batch.cohort.activity.project,
+                summary=str(batch.cohort),
+                data={
+                    "numbers": list(
+                        Certificate.objects.filter(pk__in=issued).values_list("number", flat=True)
+                    )
+                },
+            )
+            if send_mail:
+                for pk in issued:
+                    transaction.on_commit(lambda pk=pk: _queue_mail(pk))
+    except Exception as error:
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    batch.refresh_from_db()
+    return batch
+
+
+# --- revoke and reissue -----------------------------------------------------------------------
+
+
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the certificate is revoked.")})
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status != CertificateStatus.VALID:
+            raise ValidationError(_("Only a valid certificate can be revoked."))
+        certificate.status = CertificateStatus.REVOKED
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason
+        certificate.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        certificate.full_clean(exclude=["pdf"])
+        certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+        audit_log(
+            actor=actor,
+            action="certificate.revoke",
+            obj=certificate,
+            project=certificate.project,
+            data={"number": certificate.number, "reason": reason},
+        )
+    return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Replace a valid or revoked certificate by a new one (new number, data frozen anew, e.g.
+    after a misspelt name was corrected). The old one stays, marked replaced, linking to it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the certificate is reissued.")})
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status == CertificateStatus.REPLACED:
+            raise ValidationError(_("This certificate was already replaced."))
+        enrolment = _enrolment_qs().get(pk=old.enrolment_id)
+        completion = completion_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
+        hours = completion[enrolment.pk].hours if enrolment.pk in completion else old.hours
+        settings_ = ActivityCertificateSettings.objects.filter(
+            activity_id=enrolment.cohort.activity_id
+        ).first()
+        issuer = settings_.issuer if settings_ else old.issuer
+        if old.status == CertificateStatus.VALID:
+            old.revoked_at = timezone.now()
+            old.revoked_reason = reason
+            old.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        old.status = CertificateStatus.REPLACED
+        old.full_clean(exclude=["pdf"])
+        old.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+        new = _build(
+            enrolment=enrolment,
+            issuer=issuer,
+            settings_=settings_,
+            hours=hours,
+            issued_at=timezone.now(),
+            actor=actor,
+            replaces=old,
+        )
+        _number_and_insert([new])
+        audit_log(
+            actor=actor,
+            action="certificate.reissue",
+            obj=new,
+            project=old.project,
+            data={"number": new.number, "replaces": old.number, "reason": reason},
+        )
+        transaction.on_commit(lambda: _deliver([new.pk]))
+    return new
+
+
+# --- PDFs and e-mail ----------------------------------------------------------------------------
+
+
+def certificate_render_pdfs(*, certificates: Sequence[Certificate]) -> None:
+    """Render and store the Lithuanian PDFs of `certificates` (one WeasyPrint run in all)."""
+    from kvalis.certificates.pdf import render_certificates
+
+    if not certificates:
+        return
+    pdfs = render_certificates(certificates, language="lt")
+    for certificate in certificates:
+        name = certificate_pdf_path(certificate, "")
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        certificate.pdf.name = default_storage.save(name, ContentFile(pdfs[certificate.pk]))
+    Certificate.objects.bulk_update(certificates, ["pdf"])
+
+
+def certificate_pdf_bytes(certificate: Certificate, *, language: str = "lt") -> bytes:
+    """The stored PDF (rendered now and stored if missing); other languages on the fly."""
+    from kvalis.certificates.pdf import render_certificate
+
+    if language != "lt":
+        return render_certificate(certificate, language=language)
+    if certificate.pdf and default_storage.exists(certificate.pdf.name):
+        with default_storage.open(certificate.pdf.name, "rb") as handle:
+            return handle.read()
+    certificate_render_pdfs(certificates=[certificate])
+    with default_storage.open(certificate.pdf.name, "rb") as handle:
+        return handle.read()
+
+
+def _deliver(ids: list[int]) -> None:
+    from kvalis.certificates.tasks import deliver_certificates
+
+    deliver_certificates.enqueue(certificate_ids=ids)
+
+
+def _queue_mail(pk: int) -> None:
+    from kvalis.certificates.tasks import mail_certificate
+
+    mail_certificate.enqueue(certificate_id=pk)

@@ -1,0 +1,529 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kvalis.access import Perm, get_project_access
+from kvalis.certificates import services
+from kvalis.certificates.forms import (
+    ActivitySettingsForm,
+    IssuerForm,
+    ReasonForm,
+    RegisterFilterForm,
+    VerifyForm,
+)
+from kvalis.certificates.models import (
+    ActivityCertificateSettings,
+    Certificate,
+    CertificateBatch,
+    CertificateIssuer,
+    CertificateStatus,
+)
+from kvalis.certificates.selectors import (
+    can_view_register,
+    cohort_rows,
+    cpd_record,
+    project_certificates,
+    require_register,
+)
+from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.lib.exports import csv_response, xlsx_response
+from kvalis.lib.pdf import render_pdf
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _language(request: HttpRequest) -> str:
+    return "en" if request.GET.get("lang") == "en" else "lt"
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- public verification ------------------------------------------------------------------------
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        code = services.normalise_code(form.cleaned_data["code"])
+        if code:
+            return redirect("certificates:verify", verification_code=code)
+        form.add_error("code", _("Type the code printed on the certificate."))
+    return render(request, "certificates/verify_form.html", {"form": form})
+
+
+def verify(request: HttpRequest, verification_code: str) -> HttpResponse:
+    code = services.normalise_code(verification_code)
+    certificate = (
+        Certificate.objects.select_related("replaced_by").filter(verification_code=code).first()
+    )
+    if certificate is None:
+        return render(
+            request,
+            "certificates/verify.html",
+            {"certificate": None, "code": code, "form": VerifyForm()},
+            status=404,
+        )
+    replacement = getattr(certificate, "replaced_by", None)
+    return render(
+        request,
+        "certificates/verify.html",
+        {"certificate": certificate, "d": certificate.data, "replacement": replacement},
+    )
+
+
+# --- the participant's own ------------------------------------------------------------------------
+
+
+def _my_person(request: HttpRequest):
+    return getattr(request.user, "person", None) if request.user.is_authenticated else None
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    person = _my_person(request)
+    certificates = (
+        Certificate.objects.filter(person=person).select_related("replaced_by")
+        if person
+        else Certificate.objects.none()
+    )
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {"certificates": certificates.order_by("-issued_at"), "my_tab": "certificates"},
+    )
+
+
+@login_required
+def my_certificate_pdf(request: HttpRequest, certificate_pk: int) -> HttpResponse:
+    certificate = get_object_or_404(
+        Certificate, pk=certificate_pk, person__user=request.user, person__isnull=False
+    )
+    content = services.certificate_pdf_bytes(certificate, language=_language(request))
+    return _pdf_response(content, f"{certificate.number}.pdf")
+
+
+@login_required
+def my_cpd(request: HttpRequest) -> HttpResponse:
+    person = _my_person(request)
+    return render(
+        request,
+        "certificates/my_cpd.html",
+        {"person": person, "record": cpd_record(person) if person else None, "my_tab": "cpd"},
+    )
+
+
+@login_required
+def my_cpd_pdf(request: HttpRequest) -> HttpResponse:
+    person = _my_person(request)
+    if person is None:
+        raise Http404
+    return _cpd_pdf(request, person)
+
+
+def _cpd_pdf(request: HttpRequest, person) -> HttpResponse:
+    content = render_pdf(
+        "certificates/pdf/cpd.html",
+        {"person": person, "record": cpd_record(person), "today": timezone.localdate()},
+        language=_language(request),
+    )
+    return _pdf_response(content, f"cpd-{person.pk}.pdf")
+
+
+# --- back office ----------------------------------------------------------------------------------
+
+
+def _context(access, **extra) -> dict:
+    return {"access": access, "project": access.project, "tab": "certificates", **extra}
+
+
+@login_required
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    project = access.project
+    settings_by_activity = {
+        s.activity_id: s
+        for s in ActivityCertificateSettings.objects.filter(
+            activity__project=project
+        ).select_related("issuer__organisation")
+    }
+    activities = list(project.activities.prefetch_related("cohorts"))
+    for activity in activities:
+        activity.cert_settings = settings_by_activity.get(activity.pk)
+    counts = {}
+    for cohort_id, status in Certificate.objects.filter(project=project).values_list(
+        "enrolment__cohort_id", "status"
+    ):
+        counts.setdefault(cohort_id, 0)
+        if status == CertificateStatus.VALID:
+            counts[cohort_id] += 1
+    for activity in activities:
+        for cohort in activity.cohorts.all():
+            cohort.valid_certificates = counts.get(cohort.pk, 0)
+    return render(
+        request,
+        "certificates/overview.html",
+        _context(
+            access,
+            activities=activities,
+            issuers=CertificateIssuer.objects.filter(project=project).select_related(
+                "organisation"
+            ),
+        ),
+    )
+
+
+def _filtered_register(request: HttpRequest, access):
+    certificates = project_certificates(access)
+    activities = list(access.project.activities.all())
+    years = sorted(set(certificates.values_list("year", flat=True)), reverse=True)
+    form = RegisterFilterForm(request.GET or None, activities=activities, years=years)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            certificates = certificates.filter(
+                Q(participant_name__icontains=data["q"]) | Q(number__icontains=data["q"])
+            )
+        if data["status"]:
+            certificates = certificates.filter(status=data["status"])
+        if data["activity"]:
+            certificates = certificates.filter(enrolment__cohort__activity_id=data["activity"])
+        if data["year"]:
+            certificates = certificates.filter(year=data["year"])
+    return form, certificates.order_by("-year", "prefix", "-sequence")
+
+
+@login_required
+def register(request: HttpRequest, code: str) -> HttpResponse:
+    access = require_register(get_project_access(request.user, code, Perm.VIEW))
+    form, certificates = _filtered_register(request, access)
+    return render(
+        request,
+        "certificates/register.html",
+        _context(access, form=form, certificates=certificates[:500], count=certificates.count()),
+    )
+
+
+@login_required
+def register_export(request: HttpRequest, code: str) -> HttpResponse:
+    access = require_register(get_project_access(request.user, code, Perm.VIEW))
+    _form, certificates = _filtered_register(request, access)
+    header = [
+        _("Number"),
+        _("Participant"),
+        _("Activity"),
+        _("Academic hours"),
+        _("Dates"),
+        _("Issuer"),
+        _("Issued"),
+        _("Status"),
+        _("Revoked"),
+        _("Reason"),
+        _("Replaced by"),
+    ]
+    rows = [
+        [
+            c.number,
+            c.participant_name,
+            c.data.get("activity_title", ""),
+            c.hours,
+            f"{c.data.get('start_date', '')} – {c.data.get('end_date', '')}",
+            c.data.get("issuer_name", ""),
+            timezone.localtime(c.issued_at).date(),
+            c.get_status_display(),
+            timezone.localtime(c.revoked_at).date() if c.revoked_at else "",
+            c.revoked_reason,
+            getattr(c, "replaced_by", None) and c.replaced_by.number or "",
+        ]
+        for c in certificates
+    ]
+    filename = f"{access.project.code}-pazymejimai"
+    if request.GET.get("format") == "csv":
+        return csv_response(f"{filename}.csv", header, rows)
+    return xlsx_response(f"{filename}.xlsx", {_("Certificates"): (header, rows)})
+
+
+@login_required
+def issuers(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    form = IssuerForm(request.POST or None, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_issuer_save(
+                project=access.project, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The issuer was saved."))
+            return redirect("certificates:overview", code=code)
+    return render(
+        request,
+        "certificates/issuer_form.html",
+        _context(access, form=form, issuer=None),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def issuer_edit(request: HttpRequest, code: str, issuer_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    issuer = get_object_or_404(access.project.certificate_issuers, pk=issuer_pk)
+    initial = {
+        "organisation": issuer.organisation_id,
+        "prefix": issuer.prefix,
+        "signatory_name": issuer.signatory_name,
+        "signatory_position": issuer.signatory_position,
+    }
+    form = IssuerForm(request.POST or None, initial=initial, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_issuer_save(
+                project=access.project, actor=request.user, issuer=issuer, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The issuer was saved."))
+            return redirect("certificates:overview", code=code)
+    return render(
+        request,
+        "certificates/issuer_form.html",
+        _context(access, form=form, issuer=issuer),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def activity_settings(request: HttpRequest, code: str, activity_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    activity = get_object_or_404(access.project.activities, pk=activity_pk)
+    current = ActivityCertificateSettings.objects.filter(activity=activity).first()
+    initial = (
+        {"issuer": current.issuer_id, "title": current.title, "custom_text": current.custom_text}
+        if current
+        else {}
+    )
+    form = ActivitySettingsForm(request.POST or None, initial=initial, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_certificate_settings_save(
+                activity=activity, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The certificate settings were saved."))
+            return redirect("certificates:overview", code=code)
+    return render(
+        request,
+        "certificates/activity_settings.html",
+        _context(access, form=form, activity=activity),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def cohort(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    rows = cohort_rows(cohort)
+    return render(
+        request,
+        "certificates/cohort.html",
+        _context(
+            access,
+            cohort=cohort,
+            rows=rows,
+            waiting=sum(
+                1 for r in rows if r.completion and r.completion.completed and not r.certificate
+            ),
+            settings_missing=not ActivityCertificateSettings.objects.filter(
+                activity_id=cohort.activity_id
+            ).exists(),
+            batches=CertificateBatch.objects.filter(cohort=cohort)[:5],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def cohort_issue(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    enrolment = (
+        Enrolment.objects.filter(
+            cohort=cohort, pk=request.POST.get("enrolment") or 0, status=EnrolmentStatus.CONFIRMED
+        ).first()
+        if str(request.POST.get("enrolment", "")).isdigit()
+        else None
+    )
+    if enrolment is None:
+        raise Http404
+    try:
+        certificate = services.certificate_issue(enrolment=enrolment, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Certificate %(number)s was issued.") % {"number": certificate.number}
+        )
+    return redirect("certificates:cohort", code=code, cohort_pk=cohort.pk)
+
+
+@login_required
+@require_POST
+def cohort_issue_bulk(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    try:
+        batch = services.certificate_issue_bulk(cohort=cohort, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("certificates:cohort", code=code, cohort_pk=cohort.pk)
+    return redirect("certificates:batch", code=code, batch_pk=batch.pk)
+
+
+@login_required
+def batch(request: HttpRequest, code: str, batch_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    batch = get_object_or_404(
+        CertificateBatch.objects.select_related("cohort__activity"),
+        pk=batch_pk,
+        project=access.project,
+    )
+    template = "certificates/batch.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, _context(access, batch=batch))
+
+
+def _certificate(request: HttpRequest, code: str, pk: int, perm: Perm = Perm.VIEW):
+    access = get_project_access(request.user, code, perm)
+    return access, get_object_or_404(project_certificates(access), pk=pk)
+
+
+@login_required
+def detail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
+    access, certificate = _certificate(request, code, certificate_pk)
+    history = []
+    previous = certificate.replaces
+    while previous is not None:
+        history.append(previous)
+        previous = previous.replaces
+    return render(
+        request,
+        "certificates/detail.html",
+        _context(
+            access,
+            certificate=certificate,
+            d=certificate.data,
+            history=history,
+            replacement=getattr(certificate, "replaced_by", None),
+            can_edit=access.can(Perm.EDIT),
+            revoke_form=ReasonForm(prefix="revoke"),
+            reissue_form=ReasonForm(prefix="reissue"),
+        ),
+    )
+
+
+@login_required
+def pdf(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
+    _access, certificate = _certificate(request, code, certificate_pk)
+    content = services.certificate_pdf_bytes(certificate, language=_language(request))
+    return _pdf_response(content, f"{certificate.number}.pdf")
+
+
+def _reason_action(request, code, certificate_pk, prefix, service, done_message):
+    access, certificate = _certificate(request, code, certificate_pk, Perm.EDIT)
+    form = ReasonForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            result = service(
+                certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, done_message % {"number": result.number})
+            return redirect("certificates:detail", code=code, certificate_pk=result.pk)
+    return render(
+        request,
+        "certificates/detail.html",
+        _context(
+            access,
+            certificate=certificate,
+            d=certificate.data,
+            history=[],
+            replacement=getattr(certificate, "replaced_by", None),
+            can_edit=True,
+            revoke_form=form if prefix == "revoke" else ReasonForm(prefix="revoke"),
+            reissue_form=form if prefix == "reissue" else ReasonForm(prefix="reissue"),
+        ),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        code,
+        certificate_pk,
+        "revoke",
+        services.certificate_revoke,
+        _("Certificate %(number)s was revoked."),
+    )
+
+
+@login_required
+@require_POST
+def reissue(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        code,
+        certificate_pk,
+        "reissue",
+        services.certificate_reissue,
+        _("Certificate %(number)s was issued in place of the old one."),
+    )
+
+
+@login_required
+def person_cpd(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    person = access.get_person(person_pk)
+    return render(
+        request,
+        "certificates/person_cpd.html",
+        _context(access, person=person, record=cpd_record(person)),
+    )
+
+
+@login_required
+def person_cpd_pdf(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    return _cpd_pdf(request, access.get_person(person_pk))
+
+
+__all__ = ["can_view_register"]
