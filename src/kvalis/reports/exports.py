@@ -1,0 +1,256 @@
+"""Person-level exports: participants, the attendance matrix, the hours ledger and the
+certificate register. Each returns (header, rows) for `kvalis.lib.exports` (XLSX or CSV, safe
+against formula injection), people in Lithuanian alphabetical order, in a fixed number of queries.
+
+All take the enrolments a report covers (`indicators.report_enrolments`), so a partner
+coordinator's export holds only their own organisation's people.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kvalis.attendance.models import Attendance, AttendanceStatus
+from kvalis.enrolment.models import Enrolment
+from kvalis.lib.collation import lt_order
+from kvalis.organisations.geo import Municipality
+from kvalis.reports.indicators import certificate_model, optional_selector
+
+EXPORTS = ("participants", "attendance", "hours", "certificates")
+NAME_ORDER = ("person__last_name", "person__first_name")
+
+
+def export_title(kind: str) -> str:
+    return {
+        "participants": _("Participants"),
+        "attendance": _("Attendance matrix"),
+        "hours": _("Hours ledger"),
+        "certificates": _("Certificate register"),
+    }[kind]
+
+
+def available_exports() -> tuple[str, ...]:
+    return tuple(kind for kind in EXPORTS if kind != "certificates" or certificate_model())
+
+
+def _municipality(code: str) -> str:
+    return Municipality(code).label if code in Municipality.values else ""
+
+
+def _credit(status: str, minutes, session_hours) -> Decimal:
+    rule = optional_selector("kvalis.attendance.selectors", "credited_hours")
+    if rule is None:
+        return Decimal(session_hours) if status == AttendanceStatus.PRESENT else Decimal("0")
+    return rule(status=status, minutes_attended=minutes, session_hours=session_hours)
+
+
+def credited_by_enrolment(enrolments: QuerySet[Enrolment]) -> dict[int, Decimal]:
+    """Credited academic hours per enrolment: present hours summed in the database, late
+    arrivals credited row by row with the attendance app's rule. Two queries."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for enrolment_id, hours in (
+        Attendance.objects.filter(enrolment__in=enrolments, status=AttendanceStatus.PRESENT)
+        .values("enrolment_id")
+        .annotate(hours=Sum("session__academic_hours"))
+        .values_list("enrolment_id", "hours")
+        .order_by()
+    ):
+        totals[enrolment_id] += Decimal(hours or 0)
+    for enrolment_id, minutes, session_hours in Attendance.objects.filter(
+        enrolment__in=enrolments, status=AttendanceStatus.LATE
+    ).values_list("enrolment_id", "minutes_attended", "session__academic_hours"):
+        totals[enrolment_id] += _credit(AttendanceStatus.LATE, minutes, session_hours)
+    return totals
+
+
+def participants_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+    completion_for = optional_selector("kvalis.attendance.selectors", "completion_for_enrolments")
+    completions = completion_for(enrolments) if completion_for else {}
+    credited = credited_by_enrolment(enrolments)
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("E-mail"),
+        _("Employer at enrolment"),
+        _("Municipality"),
+        _("Position"),
+        _("Position category"),
+        _("Partner"),
+        _("Activity"),
+        _("Cohort"),
+        _("Hours received"),
+        _("Hours required"),
+        _("Completed"),
+    ]
+    rows = []
+    for enrolment in enrolments.select_related(
+        "person", "organisation", "partner__organisation", "cohort__activity"
+    ).order_by(*lt_order(*NAME_ORDER), "person_id", "cohort__start_date", "pk"):
+        completion = completions.get(enrolment.pk)
+        rows.append(
+            [
+                enrolment.person.last_name,
+                enrolment.person.first_name,
+                enrolment.person.email,
+                enrolment.organisation_name
+                or (enrolment.organisation.name if enrolment.organisation else ""),
+                _municipality(enrolment.organisation.municipality)
+                if enrolment.organisation
+                else "",
+                enrolment.position,
+                enrolment.get_position_category_display(),
+                enrolment.partner.organisation.name if enrolment.partner else "",
+                enrolment.cohort.activity.title,
+                enrolment.cohort.name,
+                credited.get(enrolment.pk, Decimal("0")),
+                completion.required_hours if completion else "",
+                (_("yes") if completion.completed else _("no")) if completion else "",
+            ]
+        )
+    return header, rows
+
+
+def _status_cell(status: str, minutes) -> str:
+    label = str(AttendanceStatus(status).label)
+    if status == AttendanceStatus.LATE and minutes:
+        return _("%(status)s (%(minutes)s min)") % {"status": label, "minutes": minutes}
+    return label
+
+
+def attendance_matrix_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+    """One row per person, one column per session of the covered cohorts."""
+    from kvalis.projects.models import Session
+
+    sessions = list(
+        Session.objects.filter(cohort__in=enrolments.values("cohort_id"))
+        .select_related("cohort__activity")
+        .order_by("starts_at", "pk")
+    )
+    column = {session.pk: index for index, session in enumerate(sessions)}
+    people = list(
+        enrolments.order_by(*lt_order(*NAME_ORDER), "person_id").values_list(
+            "person_id", "person__last_name", "person__first_name"
+        )
+    )
+    cells: dict[int, list[str]] = {pk: [""] * len(sessions) for pk, _l, _f in people}
+    for person_id, session_id, status, minutes in Attendance.objects.filter(
+        enrolment__in=enrolments
+    ).values_list("enrolment__person_id", "session_id", "status", "minutes_attended"):
+        if session_id in column and person_id in cells:
+            cells[person_id][column[session_id]] = _status_cell(status, minutes)
+    header = [_("Last name"), _("First name")] + [
+        f"{timezone.localtime(s.starts_at):%Y-%m-%d %H:%M} {s.cohort.activity.title} "
+        f"({s.cohort.name})"
+        for s in sessions
+    ]
+    seen = set()
+    rows = []
+    for person_id, last_name, first_name in people:
+        if person_id in seen:
+            continue
+        seen.add(person_id)
+        rows.append([last_name, first_name, *cells[person_id]])
+    return header, rows
+
+
+def hours_ledger_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+    """One row per attendance record, with the academic hours it credits."""
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("Activity"),
+        _("Cohort"),
+        _("Session"),
+        _("Academic hours of the session"),
+        _("Status"),
+        _("Minutes attended"),
+        _("Hours credited"),
+    ]
+    rows = []
+    for record in (
+        Attendance.objects.filter(enrolment__in=enrolments)
+        .values_list(
+            "enrolment__person__last_name",
+            "enrolment__person__first_name",
+            "session__cohort__activity__title",
+            "session__cohort__name",
+            "session__starts_at",
+            "session__academic_hours",
+            "status",
+            "minutes_attended",
+        )
+        .order_by(
+            *lt_order("enrolment__person__last_name", "enrolment__person__first_name"),
+            "enrolment__person_id",
+            "session__starts_at",
+        )
+    ):
+        last, first, activity, cohort, starts_at, hours, status, minutes = record
+        rows.append(
+            [
+                last,
+                first,
+                activity,
+                cohort,
+                timezone.localtime(starts_at),
+                hours,
+                str(AttendanceStatus(status).label),
+                minutes,
+                _credit(status, minutes, hours),
+            ]
+        )
+    return header, rows
+
+
+def certificate_register_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+    certificate = certificate_model()
+    header = [
+        _("Number"),
+        _("Last name"),
+        _("First name"),
+        _("Name on the certificate"),
+        _("Activity"),
+        _("Academic hours"),
+        _("Issued"),
+        _("Status"),
+        _("Revoked"),
+        _("Reason for revocation"),
+    ]
+    if certificate is None:
+        return header, []
+    rows = []
+    for item in (
+        certificate.objects.filter(enrolment__in=enrolments)
+        .select_related("person", "enrolment__cohort__activity")
+        .order_by(*lt_order(*NAME_ORDER), "person_id", "issued_at", "pk")
+    ):
+        rows.append(
+            [
+                item.number,
+                item.person.last_name,
+                item.person.first_name,
+                item.participant_name,
+                item.enrolment.cohort.activity.title,
+                item.hours,
+                timezone.localtime(item.issued_at).date(),
+                item.get_status_display(),
+                timezone.localtime(item.revoked_at).date() if item.revoked_at else None,
+                item.revoked_reason,
+            ]
+        )
+    return header, rows
+
+
+BUILDERS = {
+    "participants": participants_rows,
+    "attendance": attendance_matrix_rows,
+    "hours": hours_ledger_rows,
+    "certificates": certificate_register_rows,
+}
+
+
+def export_rows(kind: str, enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+    return BUILDERS[kind](enrolments)

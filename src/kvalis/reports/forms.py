@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kvalis.organisations.geo import Municipality
+from kvalis.projects.models import Activity, Partner
+from kvalis.reports.indicators import ReportFilters
+from kvalis.reports.models import PublicSummary
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReportFilterForm(forms.Form):
+    """The dashboard's filters (GET). Invalid values are reported and no filter is applied."""
+
+    activity = forms.ModelChoiceField(
+        label=_("Activity"),
+        queryset=Activity.objects.none(),
+        required=False,
+        empty_label=_("All activities"),
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("All partners"),
+    )
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    date_from = forms.DateField(label=_("Sessions from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Sessions until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, project, show_partner: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.filter(project=project).order_by(
+            "position", "pk"
+        )
+        if show_partner:
+            self.fields["partner"].queryset = (
+                Partner.objects.filter(project=project)
+                .select_related("organisation")
+                .order_by("pk")
+            )
+            self.fields["partner"].label_from_instance = lambda p: p.organisation.name
+        else:
+            del self.fields["partner"]
+        self.fields["municipality"].choices = [("", _("All municipalities"))] + list(
+            Municipality.choices
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                _("The start of the period must not be after its end."), code="period"
+            )
+        return data
+
+    def filters(self) -> ReportFilters:
+        """The valid filters; nothing filtered when the form has errors."""
+        if not self.is_bound or not self.is_valid():
+            return ReportFilters()
+        data = self.cleaned_data
+        return ReportFilters(
+            activity=data["activity"].pk if data.get("activity") else None,
+            partner=data["partner"].pk if data.get("partner") else None,
+            municipality=data.get("municipality") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+
+class PublicSummaryForm(forms.ModelForm):
+    class Meta:
+        model = PublicSummary
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 18})}
+        help_texts = {"text": _("Separate paragraphs with an empty line.")}

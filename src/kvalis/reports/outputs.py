@@ -1,0 +1,288 @@
+"""What the indicators become: labelled rows, charts, the XLSX workbook and the funder's final
+report (PDF). Everything here reads `project_indicators()`; nothing computes a figure itself."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from kvalis.lib.charts import Chart
+from kvalis.lib.exports import xlsx_bytes
+from kvalis.reports.indicators import NO_PARTNER, UNKNOWN
+
+BREAKDOWNS = (
+    ("participants_by_municipality", "municipality"),
+    ("participants_by_organisation_type", "organisation_type"),
+    ("participants_by_position_category", "position_category"),
+    ("participants_by_partner", None),
+    ("participants_by_activity", None),
+)
+
+
+def breakdown_title(key: str) -> str:
+    return {
+        "participants_by_municipality": _("Persons trained by municipality"),
+        "participants_by_organisation_type": _("Persons trained by type of institution"),
+        "participants_by_position_category": _("Persons trained by position"),
+        "participants_by_partner": _("Persons trained by partner"),
+        "participants_by_activity": _("Persons trained by activity"),
+    }[key]
+
+
+def breakdown_rows(data: dict, key: str) -> list[tuple[str, int]]:
+    """(label, count) rows of one breakdown, with codes turned into names."""
+    labels = dict(BREAKDOWNS)
+    names = data.get("labels", {}).get(labels[key] or "", {})
+    rows = []
+    for code, count in data.get(key, {}).items():
+        if code in (UNKNOWN, NO_PARTNER):
+            label = _("not given") if code == UNKNOWN else _("no partner")
+        else:
+            label = names.get(code, code)
+        rows.append((str(label), count))
+    return rows
+
+
+def charts(data: dict) -> list[Chart]:
+    result = [
+        Chart(
+            title=breakdown_title(key),
+            rows=breakdown_rows(data, key),
+            value_label=_("Persons trained"),
+            unit="",
+        )
+        for key, _labels in BREAKDOWNS
+        if data.get(key)
+    ]
+    activities = data.get("activities", [])
+    if activities:
+        result.append(
+            Chart(
+                title=_("Academic hours delivered by activity"),
+                rows=[(row["title"], row["academic_hours_delivered"]) for row in activities],
+                value_label=_("Academic hours"),
+            )
+        )
+    return result
+
+
+def indicator_rows(data: dict) -> list[dict]:
+    """Indicators vs plan: [{label, planned, actual, unit, percent}] for tables and the PDF."""
+    rows = [
+        {
+            "key": "participants_trained",
+            "label": _("Persons trained (attended at least one session)"),
+            "planned": data["participants_planned"],
+            "actual": data["participants_trained"],
+            "kind": "count",
+        },
+        {
+            "key": "participants_enrolled",
+            "label": _("Persons enrolled (confirmed)"),
+            "planned": None,
+            "actual": data["participants_enrolled"],
+            "kind": "count",
+        },
+        {
+            "key": "academic_hours_delivered",
+            "label": _("Academic hours delivered"),
+            "planned": data["academic_hours_planned"],
+            "actual": data["academic_hours_delivered"],
+            "kind": "hours",
+        },
+    ]
+    if "academic_hours_received" in data:
+        rows.append(
+            {
+                "key": "academic_hours_received",
+                "label": _("Academic hours received by participants"),
+                "planned": None,
+                "actual": data["academic_hours_received"],
+                "kind": "hours",
+            }
+        )
+    rows.append(
+        {
+            "key": "attendance_rate",
+            "label": _("Attendance rate"),
+            "planned": None,
+            "actual": data["attendance_rate"],
+            "kind": "percent",
+        }
+    )
+    if "completion_rate" in data:
+        rows.append(
+            {
+                "key": "completion_rate",
+                "label": _("Completion rate (ended cohorts)"),
+                "planned": None,
+                "actual": data["completion_rate"],
+                "kind": "percent",
+            }
+        )
+    if "certificates_issued" in data:
+        rows.append(
+            {
+                "key": "certificates_issued",
+                "label": _("Certificates issued"),
+                "planned": data["certificates_planned"],
+                "actual": data["certificates_issued"],
+                "kind": "count",
+            }
+        )
+    satisfaction = data.get("satisfaction")
+    if satisfaction is not None:
+        rows.append(
+            {
+                "key": "satisfaction",
+                "label": _("Satisfaction (mean, 1–5)"),
+                "planned": None,
+                "actual": satisfaction.get("mean"),
+                "kind": "decimal",
+            }
+        )
+    if "budget_planned" in data:
+        rows.append(
+            {
+                "key": "budget_spent",
+                "label": _("Budget spent"),
+                "planned": data["budget_planned"],
+                "actual": data["budget_spent"],
+                "kind": "money",
+            }
+        )
+    for row in rows:
+        planned, actual = row["planned"], row["actual"]
+        row["percent"] = (
+            (Decimal(actual) * 100 / Decimal(planned)).quantize(Decimal("0.1"))
+            if planned and actual is not None
+            else None
+        )
+    return rows
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    return value
+
+
+def report_xlsx(data: dict, *, people_sheets: dict | None = None) -> bytes:
+    """The indicators as a workbook (and, for those who may see people, the person sheets)."""
+    sheets = {
+        _("Indicators"): (
+            [_("Indicator"), _("Planned"), _("Actual"), _("Percent of plan")],
+            [
+                [row["label"], _cell(row["planned"]), _cell(row["actual"]), _cell(row["percent"])]
+                for row in indicator_rows(data)
+            ],
+        )
+    }
+    for key, _labels in BREAKDOWNS:
+        if data.get(key):
+            sheets[breakdown_title(key)[:31]] = (
+                [_("Group"), _("Persons trained")],
+                [list(row) for row in breakdown_rows(data, key)],
+            )
+    sheets[_("Activities")] = (
+        [
+            _("Activity"),
+            _("Cohorts"),
+            _("Sessions held"),
+            _("Academic hours delivered"),
+            _("Persons enrolled"),
+            _("Persons trained"),
+            _("Enrolments completed"),
+        ],
+        [
+            [
+                row["title"],
+                row["cohorts"],
+                row["sessions_held"],
+                row["academic_hours_delivered"],
+                row["participants_enrolled"],
+                row["participants_trained"],
+                row["enrolments_completed"],
+            ]
+            for row in data["activities"]
+        ],
+    )
+    if data.get("budget_lines"):
+        sheets[_("Budget")] = (
+            [_("Budget line"), _("Planned"), _("Spent"), _("Execution, %")],
+            [
+                [line["title"], line["planned"], line["spent"], _cell(line["execution_percent"])]
+                for line in data["budget_lines"]
+            ],
+        )
+    for title, content in (people_sheets or {}).items():
+        sheets[title[:31]] = content
+    return xlsx_bytes(sheets)
+
+
+def final_report_context(project, *, include_annex: bool = True) -> dict:
+    """Everything the funder's final report shows, from selectors (a fixed number of queries)."""
+    from kvalis.lib.collation import lt_order
+    from kvalis.projects.selectors import project_activity_tree, project_partners
+    from kvalis.reports.exports import credited_by_enrolment
+    from kvalis.reports.indicators import project_indicators, report_enrolments
+
+    data = project_indicators(project)
+    budget = None
+    from kvalis.reports.indicators import optional_selector
+
+    budget_summary = optional_selector("kvalis.budget.selectors", "budget_summary")
+    if budget_summary is not None:
+        budget = budget_summary(project)
+    annex = []
+    if include_annex:
+        enrolments = report_enrolments(project)
+        credited = credited_by_enrolment(enrolments)
+        people: dict[int, dict] = {}
+        for enrolment in enrolments.select_related("person", "organisation").order_by(
+            *lt_order("person__last_name", "person__first_name"), "person_id", "pk"
+        ):
+            entry = people.setdefault(
+                enrolment.person_id,
+                {
+                    "name": f"{enrolment.person.last_name} {enrolment.person.first_name}",
+                    "organisation": enrolment.organisation_name
+                    or (enrolment.organisation.name if enrolment.organisation else ""),
+                    "hours": Decimal("0"),
+                },
+            )
+            entry["hours"] += credited.get(enrolment.pk, Decimal("0"))
+        annex = list(people.values())
+    held = {row["id"]: row for row in data["activities"]}
+    activities = list(project_activity_tree(project))
+    for activity in activities:
+        activity.report = held.get(activity.pk, {})
+    return {
+        "project": project,
+        "data": data,
+        "indicators": indicator_rows(data),
+        "breakdowns": [
+            (breakdown_title(key), breakdown_rows(data, key))
+            for key, _labels in BREAKDOWNS
+            if data.get(key)
+        ],
+        "charts": charts(data),
+        "partners": list(project_partners(project)),
+        "activities": activities,
+        "budget": budget,
+        "satisfaction": data.get("satisfaction"),
+        "study_visit": data.get("study_visit"),
+        "annex": annex,
+        "include_annex": include_annex,
+        "generated_at": timezone.localtime(),
+    }
+
+
+def final_report_pdf(project, *, include_annex: bool = True) -> bytes:
+    """The funder's final report, in Lithuanian whatever the interface language."""
+    from kvalis.lib.pdf import render_pdf
+
+    with override("lt"):
+        context = final_report_context(project, include_annex=include_annex)
+        return render_pdf("reports/final_report.html", context, language="lt")
