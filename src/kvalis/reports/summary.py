@@ -194,15 +194,17 @@ def generate_summary(project: Project, indicators: dict | None = None) -> Genera
 
     by_activity = {row["id"]: row for row in indicators.get("activities", [])}
     for activity in training:
-        parts = [f"Mokymuose „{activity.title}“"]
         trained = by_activity.get(activity.pk, {}).get("participants_trained", 0)
-        sentence = parts[0]
-        if trained:
+        audience = _lower_first(activity.audience_description.strip().rstrip("."))
+        sentence = f"Mokymuose „{activity.title}“"
+        if trained and audience:
+            sentence += f" dalyvavo {workers(trained)} – {audience}"
+        elif trained:
             sentence += f" dalyvavo {workers(trained)}"
+        elif audience:
+            sentence += f" dalyvavo {audience}"
         else:
-            sentence += " dalyvavo"
-        if activity.audience_description:
-            sentence += f" – {_lower_first(activity.audience_description.strip().rstrip('.'))}"
+            sentence = f"Vyko mokymai „{activity.title}“"
         text = _sentence(sentence)
         if activity.learning_outcomes:
             text += f" Temos: {_lower_first(_sentence(activity.learning_outcomes))}"
@@ -210,7 +212,8 @@ def generate_summary(project: Project, indicators: dict | None = None) -> Genera
 
     closing = []
     trained_total = indicators.get("participants_trained", 0)
-    closing.append(f"Projekto vykdymo metu {trained_phrase(trained_total)}.")
+    if trained_total:
+        closing.append(f"Projekto vykdymo metu {trained_phrase(trained_total)}.")
     delivered = indicators.get("academic_hours_delivered")
     if delivered:
         hours = format_amount(delivered).removesuffix(",00")
@@ -228,7 +231,8 @@ def generate_summary(project: Project, indicators: dict | None = None) -> Genera
             f"Mokymuose dalyvavo šių savivaldybių kultūros darbuotojai: "
             f"{join_lt(lt_sorted(municipalities))}."
         )
-    paragraphs.append(" ".join(closing))
+    if closing:
+        paragraphs.append(" ".join(closing))
 
     for visit in visits:
         sentence = f"Baigiamasis projekto etapas – {_lower_first(visit.title.strip().rstrip('.'))}."

@@ -1,0 +1,70 @@
+"""The funder's final report (PDF, Lithuanian): its text read back with pdftotext."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from kvalis.reports.outputs import final_report_pdf
+from tests.factories import AttendanceFactory, EnrolmentFactory, PersonFactory
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+    )
+    return result.stdout.decode("utf-8")
+
+
+@pytest.fixture
+def reported(world):
+    world.project.title = "Kultūros darbuotojų kvalifikacijos stiprinimas"
+    world.project.save()
+    world.lead.name = "Utenos A. ir M. Miškinių viešoji biblioteka"
+    world.lead.save()
+    person = PersonFactory(first_name="Žaneta", last_name="Čepulytė", organisation=world.lead)
+    AttendanceFactory(
+        enrolment=EnrolmentFactory(person=person, cohort=world.cohort), session=world.session
+    )
+    return world
+
+
+def test_final_report_text_has_exact_lithuanian_diacritics(reported, tmp_path):
+    text = pdf_text(final_report_pdf(reported.project), tmp_path)
+    assert "Kultūros darbuotojų kvalifikacijos stiprinimas" in text
+    assert "Utenos A. ir M. Miškinių viešoji biblioteka" in text
+    assert "Galutinė ataskaita finansuotojui" in text
+    assert "Rodikliai: planuota ir pasiekta" in text
+    assert "25 000,00 Lt" in text and "7 240,50 €" in text
+    assert "Priedas: dalyvių sąrašas" in text
+    assert "Čepulytė Žaneta" in text
+
+
+def test_the_annex_can_be_left_out(reported, tmp_path):
+    text = pdf_text(final_report_pdf(reported.project, include_annex=False), tmp_path)
+    assert "Priedas: dalyvių sąrašas" not in text
+    assert "Čepulytė Žaneta" not in text
+
+
+def test_coordinator_downloads_the_pdf_without_annex(client, reported, tmp_path):
+    client.force_login(reported.alice)
+    response = client.get(
+        reverse("reports:final_report", args=[reported.project.code]) + "?annex=0"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "Čepulytė" not in pdf_text(response.content, tmp_path)
+
+
+def test_outsider_and_partner_get_404_for_the_final_report(client, reported):
+    path = reverse("reports:final_report", args=[reported.project.code])
+    for user in (reported.bob, reported.charlie):
+        client.force_login(user)
+        assert client.get(path).status_code == 404

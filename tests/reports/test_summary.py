@@ -1,0 +1,114 @@
+"""The generated public summary: Lithuanian number agreement and institution names in case."""
+
+import pytest
+
+from kvalis.reports.summary import (
+    amount_text,
+    generate_summary,
+    partners_instrumental,
+    trained_phrase,
+    workers,
+)
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    EnrolmentFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    PersonFactory,
+)
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (0, "0 darbuotojų"),
+        (1, "1 darbuotojas"),
+        (2, "2 darbuotojai"),
+        (9, "9 darbuotojai"),
+        (10, "10 darbuotojų"),
+        (11, "11 darbuotojų"),
+        (12, "12 darbuotojų"),
+        (19, "19 darbuotojų"),
+        (20, "20 darbuotojų"),
+        (21, "21 darbuotojas"),
+        (22, "22 darbuotojai"),
+        (100, "100 darbuotojų"),
+        (101, "101 darbuotojas"),
+        (111, "111 darbuotojų"),
+        (160, "160 darbuotojų"),
+    ],
+)
+def test_workers_agree_with_the_number(count, expected):
+    assert workers(count) == expected
+
+
+def test_the_participle_agrees_too():
+    assert trained_phrase(1) == "apmokytas 1 darbuotojas"
+    assert trained_phrase(3) == "apmokyti 3 darbuotojai"
+    assert trained_phrase(160) == "apmokyta 160 darbuotojų"
+
+
+def test_amounts_in_litas_show_the_euro_equivalent():
+    from decimal import Decimal
+
+    assert amount_text(Decimal("25000.00"), "LTL") == "25 000 Lt (7 240,50 €)"
+    assert amount_text(Decimal("1234.50"), "EUR") == "1 234,50 €"
+
+
+def _library(project, place: str, municipality: str, instrumental: str = ""):
+    org = OrganisationFactory(
+        name=f"{place} rajono savivaldybės viešoji biblioteka",
+        municipality=municipality,
+        type="library",
+        name_instrumental=instrumental,
+    )
+    return PartnerFactory(project=project, organisation=org, role="sending")
+
+
+def test_sending_public_libraries_are_grouped_by_place(world):
+    partners = [
+        PartnerFactory(
+            project=world.project,
+            organisation=OrganisationFactory(
+                name="Utenos švietimo centras", name_instrumental="Utenos švietimo centru"
+            ),
+            role="education_centre",
+        ),
+        _library(world.project, "Molėtų", "moletu-r"),
+        _library(world.project, "Zarasų", "zarasu-r"),
+    ]
+    assert (
+        partners_instrumental(partners)
+        == "Utenos švietimo centru bei Molėtų ir Zarasų viešosiomis bibliotekomis"
+    )
+
+
+def test_a_single_library_stays_singular(world):
+    partners = [_library(world.project, "Molėtų", "moletu-r")]
+    assert partners_instrumental(partners) == "Molėtų viešąja biblioteka"
+
+
+def test_without_a_stored_case_form_the_name_is_used_as_it_is(world):
+    partner = PartnerFactory(
+        project=world.project, organisation=OrganisationFactory(name="Kūrybinė dirbtuvė")
+    )
+    assert partners_instrumental([partner]) == "Kūrybinė dirbtuvė"
+
+
+def test_summary_counts_trained_per_module_with_agreement(world):
+    world.activity.title = "Projektų valdymas"
+    world.activity.audience_description = "Kultūros įstaigų vadovai"
+    world.activity.save()
+    for _index in range(21):
+        AttendanceFactory(
+            enrolment=EnrolmentFactory(person=PersonFactory(), cohort=world.cohort),
+            session=world.session,
+        )
+    ActivityFactory(project=world.project, kind="study_visit", title="Pažintinė išvyka į Rygą")
+    text = generate_summary(world.project).text
+    assert (
+        "Mokymuose „Projektų valdymas“ dalyvavo 21 darbuotojas – kultūros įstaigų vadovai." in text
+    )
+    assert "apmokytas 21 darbuotojas" in text
+    assert "Baigiamasis projekto etapas – pažintinė išvyka į Rygą." in text
