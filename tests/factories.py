@@ -223,3 +223,32 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     open_mode = "manual"
     opened_on = date(2014, 4, 9)
     closes_on = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+
+
+# --- enrolment app -------------------------------------------------------------------------
+
+
+class QuotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.Quota"
+
+    cohort = factory.SubFactory(CohortFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    seats = 5
+
+
+class EnrolmentConfirmationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.EnrolmentConfirmation"
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status="unconfirmed")
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.ImportBatch"
+
+    cohort = factory.SubFactory(CohortFactory)
+    project = factory.LazyAttribute(lambda o: o.cohort.activity.project)
+    filename = "darbuotojai.csv"
+    header = ["Vardas", "Pavardė"]

@@ -23,6 +23,9 @@ URL_KWARGS = {
     "template_pk": lambda w: _survey(w).template.pk,
     "question_pk": lambda w: _survey(w).template.questions.first().pk,
     "survey_public_id": lambda w: _survey(w).public_id,
+    "cohort_public_id": lambda w: _open_cohort(w).public_id,
+    "enrolment_pk": lambda w: _enrolment(w).pk,
+    "import_pk": lambda w: _import_batch(w).pk,
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -38,6 +41,13 @@ PUBLIC_URLS = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "projects:public",
+    "enrolment:catalogue",
+    "enrolment:apply",
+    "enrolment:applied",
+    "enrolment:cohort_ics",
+    "enrolment:confirm",
+    "enrolment:privacy",
+    "enrolment:calendar_feed",
 }
 
 
@@ -62,6 +72,8 @@ URL_KWARGS_BY_NAME = {
         "token": lambda w: _checkin_token(w),
     },
     "accounts:password_reset_confirm": {"uidb64": _reset_uid, "token": _reset_token},
+    "enrolment:confirm": {"token": lambda w: _confirmation(w).token},
+    "enrolment:calendar_feed": {"token": lambda w: _calendar_token(w).token},
 }
 
 
@@ -162,3 +174,51 @@ def _checkin_token(world) -> str:
     from kvalis.attendance.checkin import token_for
 
     return token_for(world.session)
+
+
+# --- enrolment --------------------------------------------------------------------------------
+
+
+def _open_cohort(world):
+    """A cohort of world.project that starts in a month: open in the public catalogue."""
+    from datetime import date, timedelta
+
+    from tests.factories import CohortFactory
+
+    if not hasattr(world, "_open_cohort"):
+        start = date.today() + timedelta(days=30)
+        world._open_cohort = CohortFactory(
+            activity=world.activity, start_date=start, end_date=start + timedelta(days=1)
+        )
+    return world._open_cohort
+
+
+def _enrolment(world):
+    from tests.factories import EnrolmentFactory
+
+    if not hasattr(world, "_enrolment"):
+        world._enrolment = EnrolmentFactory(
+            cohort=world.cohort, person=world.person_b, status="applied"
+        )
+    return world._enrolment
+
+
+def _import_batch(world):
+    from tests.factories import ImportBatchFactory
+
+    return ImportBatchFactory(cohort=world.cohort, created_by=world.alice)
+
+
+def _confirmation(world):
+    from tests.factories import EnrolmentConfirmationFactory, PersonFactory
+
+    return EnrolmentConfirmationFactory(
+        enrolment__cohort=_open_cohort(world),
+        enrolment__person=PersonFactory(organisation=world.lead),
+    )
+
+
+def _calendar_token(world):
+    from kvalis.enrolment.models import CalendarToken
+
+    return CalendarToken.objects.get_or_create(person=world.person_a)[0]

@@ -1,6 +1,9 @@
+import secrets
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kvalis.people.models import PositionCategory
@@ -88,7 +91,286 @@ class Enrolment(models.Model):
                 condition=Q(waiting_position__isnull=True) | Q(status="waiting"),
                 name="enrolment_waiting_position_only_when_waiting",
             ),
+            models.CheckConstraint(
+                condition=Q(waiting_position__isnull=False) | ~Q(status="waiting"),
+                name="enrolment_waiting_has_a_position",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "waiting_position"],
+                condition=Q(waiting_position__isnull=False),
+                name="enrolment_one_person_per_waiting_place",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.cohort}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class EnrolmentConfirmation(models.Model):
+    """The secret link an applicant follows to confirm their e-mail address."""
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="confirmation",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_token)
+    language = models.CharField(
+        _("language"), max_length=8, default="lt", help_text=_("Language of the application form.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail confirmation")
+        verbose_name_plural = _("e-mail confirmations")
+
+    def __str__(self) -> str:
+        return str(self.enrolment)
+
+
+class EnrolmentNote(models.Model):
+    """What the enrolment app adds to an enrolment: overrides with their reasons, reminders."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="note"
+    )
+    eligibility_override_reason = models.TextField(_("reason for the eligibility override"))
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overridden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eligibility override")
+        verbose_name_plural = _("eligibility overrides")
+
+    def __str__(self) -> str:
+        return str(self.enrolment)
+
+
+class Reminder(models.Model):
+    """A reminder before the first session was queued for this enrolment (at most once)."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="reminder"
+    )
+    sent_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self) -> str:
+        return str(self.enrolment)
+
+
+class CohortRegistration(models.Model):
+    """How a cohort takes registrations. A cohort without this row uses the defaults."""
+
+    cohort = models.OneToOneField(
+        "projects.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="registration",
+    )
+    is_open = models.BooleanField(
+        _("open for public applications"),
+        default=True,
+        help_text=_("Show the cohort in the public catalogue and accept applications."),
+    )
+    auto_approve = models.BooleanField(
+        _("approve applications automatically"),
+        default=False,
+        help_text=_("Confirmed e-mail addresses get a seat (or a place on the waiting list)."),
+    )
+    closes_on = models.DateField(
+        _("applications close on"),
+        null=True,
+        blank=True,
+        help_text=_("Last day to apply; empty means until the cohort starts."),
+    )
+
+    class Meta:
+        verbose_name = _("registration settings")
+        verbose_name_plural = _("registration settings")
+
+    def __str__(self) -> str:
+        return str(self.cohort)
+
+
+class Quota(models.Model):
+    """Seats of a cohort reserved for one partner's nominees until the release date."""
+
+    cohort = models.ForeignKey(
+        "projects.Cohort", verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    partner = models.ForeignKey(
+        "projects.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="quotas",
+    )
+    seats = models.PositiveIntegerField(_("seats"))
+    release_on = models.DateField(
+        _("unused seats open to everyone on"),
+        null=True,
+        blank=True,
+        help_text=_("From this day on, seats the partner has not used are open to everyone."),
+    )
+
+    class Meta:
+        verbose_name = _("seat quota")
+        verbose_name_plural = _("seat quotas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "partner"], name="enrolment_quota_once_per_partner_per_cohort"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} — {self.cohort}: {self.seats}"
+
+    def is_reserved(self, today: date) -> bool:
+        return self.release_on is None or today < self.release_on
+
+
+class CalendarToken(models.Model):
+    """The secret in a person's personal calendar feed URL."""
+
+    person = models.OneToOneField(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("columns to map")
+    VALIDATING = "validating", _("checking rows")
+    VALIDATED = "validated", _("checked")
+    IMPORTING = "importing", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportBatch(models.Model):
+    """One uploaded staff list on its way into a cohort: rows, column mapping, checks, result."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="enrolment_imports",
+    )
+    cohort = models.ForeignKey(
+        "projects.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="enrolment_imports",
+    )
+    partner = models.ForeignKey(
+        "projects.Partner",
+        verbose_name=_("quota of partner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="enrolment_imports",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    header = models.JSONField(_("columns"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.MAPPING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=F("total_rows")),
+                name="enrolment_import_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 100
+        return int(self.processed_rows * 100 / self.total_rows)
+
+
+class ImportRowAction(models.TextChoices):
+    NEW = "new", _("new person")
+    LINK = "link", _("will be linked")
+    ERROR = "error", _("error")
+
+
+class ImportRow(models.Model):
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="rows"
+    )
+    number = models.PositiveIntegerField(_("row"))
+    values = models.JSONField(_("values"), default=list)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    action = models.CharField(
+        _("action"), max_length=8, choices=ImportRowAction.choices, blank=True
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="enrolment_import_row_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.number}"

@@ -1,0 +1,216 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from kvalis.enrolment.imports import FIELDS
+from kvalis.organisations.geo import Municipality
+from kvalis.organisations.models import Organisation, OrganisationType
+from kvalis.people.models import PositionCategory
+
+
+class CatalogueFilterForm(forms.Form):
+    activity = forms.ChoiceField(label=_("Activity"), required=False)
+    municipality = forms.ChoiceField(
+        label=_("Municipality"),
+        required=False,
+        choices=[("", _("all"))] + list(Municipality.choices),
+    )
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        help_text=_("For example 2014-05."),
+    )
+
+    def __init__(self, *args, activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", _("all"))] + [
+            (str(pk), title) for pk, title in activities
+        ]
+
+    def clean_month(self) -> tuple[int, int] | None:
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            if not 1 <= month <= 12:
+                raise ValueError
+        except ValueError:
+            raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2014-05.")) from None
+        return year, month
+
+
+class ApplicationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Employer"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("— my employer is not in the list —"),
+    )
+    new_organisation_name = forms.CharField(
+        label=_("Employer not in the list: its name"), max_length=255, required=False
+    )
+    new_organisation_type = forms.ChoiceField(
+        label=_("Its type"),
+        choices=[("", "—")]
+        + [
+            c
+            for c in OrganisationType.choices
+            if c[0] not in (OrganisationType.FUNDER, OrganisationType.UNIVERSITY)
+        ],
+        required=False,
+    )
+    new_organisation_municipality = forms.ChoiceField(
+        label=_("Its municipality"),
+        choices=[("", "—")] + list(Municipality.choices),
+        required=False,
+    )
+    position = forms.CharField(label=_("Position"), max_length=200)
+    position_category = forms.ChoiceField(
+        label=_("Position category"), choices=PositionCategory.choices
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that my data is used for this training."),
+        required=True,
+        error_messages={"required": _("Please agree to the privacy notice.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            type=OrganisationType.FUNDER
+        ).order_by("name")
+        for name in ("first_name", "last_name", "email", "phone"):
+            self.fields[name].widget.attrs["autocomplete"] = {
+                "first_name": "given-name",
+                "last_name": "family-name",
+                "email": "email",
+                "phone": "tel",
+            }[name]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisation"):
+            if not data.get("new_organisation_name"):
+                self.add_error("organisation", _("Choose your employer or write its name below."))
+            else:
+                for name in ("new_organisation_type", "new_organisation_municipality"):
+                    if not data.get(name):
+                        self.add_error(name, _("Needed for a new employer."))
+        return data
+
+
+class NominateForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    partner = forms.ModelChoiceField(
+        label=_("Quota of partner"), queryset=None, required=False, empty_label=_("— none —")
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to enrol although not eligible"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Only for a person outside the activity's audience; it is recorded."),
+    )
+
+    def __init__(self, *args, people, partners, can_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p.last_name} {p.first_name}"
+            + (f" — {p.organisation.name}" if p.organisation_id else "")
+        )
+        if partners is None:
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].queryset = partners
+            self.fields["partner"].label_from_instance = lambda p: p.organisation.name
+        if not can_override:
+            del self.fields["override_reason"]
+
+
+class MoveForm(forms.Form):
+    cohort = forms.ModelChoiceField(label=_("Move to cohort"), queryset=None)
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].label_from_instance = lambda c: (
+            f"{c.activity.title} — {c.name} ({c.start_date:%Y-%m-%d})"
+        )
+
+
+class CohortSettingsForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000)
+    is_open = forms.BooleanField(label=_("Open for public applications"), required=False)
+    auto_approve = forms.BooleanField(label=_("Approve applications automatically"), required=False)
+    closes_on = forms.DateField(
+        label=_("Applications close on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class QuotaForm(forms.Form):
+    seats = forms.IntegerField(label=_("Seats"), min_value=0, max_value=10000)
+    release_on = forms.DateField(
+        label=_("Unused seats open to everyone on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "Columns: first name, last name, e-mail, phone, employer, position, position "
+            "category. CSV may use commas or semicolons, UTF-8 or Windows-1257."
+        ),
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Quota of partner"), queryset=None, required=False, empty_label=_("— none —")
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partners is None:
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].queryset = partners
+            self.fields["partner"].label_from_instance = lambda p: p.organisation.name
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.KVALIS_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB; split it into smaller files.")
+                % {"limit": limit}
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    def __init__(self, *args, header: list[str], initial_mapping: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the file —"))] + [
+            (str(i), title) for i, title in enumerate(header)
+        ]
+        for name, label in FIELDS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                initial=str(initial_mapping[name]) if name in initial_mapping else "",
+            )
+
+    def mapping(self) -> dict[str, int | None]:
+        return {
+            name: int(value) if value not in ("", None) else None
+            for name, value in self.cleaned_data.items()
+        }

@@ -1,0 +1,147 @@
+"""Reads of the enrolment app that are more than one query: seats, rosters, catalogue."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kvalis.enrolment.models import (
+    CohortRegistration,
+    Enrolment,
+    EnrolmentStatus,
+    Quota,
+)
+from kvalis.lib.collation import lt_order
+from kvalis.projects.models import Cohort, Session
+
+# Statuses that count against a partner's quota when it nominates.
+QUOTA_USING = (
+    EnrolmentStatus.UNCONFIRMED,
+    EnrolmentStatus.APPLIED,
+    EnrolmentStatus.CONFIRMED,
+    EnrolmentStatus.WAITING,
+)
+
+
+@dataclass
+class Seats:
+    """The seats of one cohort on one day.
+
+    A partner's quota reserves seats until its release date: those seats can be taken only by
+    the partner's nominees. Everyone else shares what is left of the capacity.
+    """
+
+    capacity: int
+    confirmed: int
+    waiting: int = 0
+    confirmed_by_partner: dict[int, int] = field(default_factory=dict)
+    reserved_quota: dict[int, int] = field(default_factory=dict)
+
+    def unused_reservation(self, partner_id: int | None) -> int:
+        if partner_id is None or partner_id not in self.reserved_quota:
+            return 0
+        return max(
+            0, self.reserved_quota[partner_id] - self.confirmed_by_partner.get(partner_id, 0)
+        )
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.confirmed)
+
+    @property
+    def general_free(self) -> int:
+        reserved = sum(self.unused_reservation(p) for p in self.reserved_quota)
+        return max(0, min(self.free, self.capacity - self.confirmed - reserved))
+
+    def free_for(self, partner_id: int | None) -> int:
+        """Seats a nominee of `partner_id` (or anyone, for None) could take now."""
+        return min(self.free, self.general_free + self.unused_reservation(partner_id))
+
+    def take(self, partner_id: int | None) -> None:
+        self.confirmed += 1
+        if partner_id is not None:
+            self.confirmed_by_partner[partner_id] = self.confirmed_by_partner.get(partner_id, 0) + 1
+
+
+def cohort_seats(cohort: Cohort, *, today: date | None = None) -> Seats:
+    today = today or timezone.localdate()
+    rows = (
+        Enrolment.objects.filter(
+            cohort=cohort, status__in=[EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING]
+        )
+        .values("status", "partner_id")
+        .annotate(n=Count("id"))
+    )
+    confirmed = waiting = 0
+    by_partner: dict[int, int] = {}
+    for row in rows:
+        if row["status"] == EnrolmentStatus.CONFIRMED:
+            confirmed += row["n"]
+            if row["partner_id"] is not None:
+                by_partner[row["partner_id"]] = by_partner.get(row["partner_id"], 0) + row["n"]
+        else:
+            waiting += row["n"]
+    reserved = {
+        quota.partner_id: quota.seats
+        for quota in Quota.objects.filter(cohort=cohort)
+        if quota.is_reserved(today)
+    }
+    return Seats(
+        capacity=cohort.capacity,
+        confirmed=confirmed,
+        waiting=waiting,
+        confirmed_by_partner=by_partner,
+        reserved_quota=reserved,
+    )
+
+
+def quota_used(cohort: Cohort, partner_id: int) -> int:
+    return Enrolment.objects.filter(
+        cohort=cohort, partner_id=partner_id, status__in=QUOTA_USING
+    ).count()
+
+
+def registration_of(cohort: Cohort) -> CohortRegistration:
+    """The cohort's registration settings, or the defaults (unsaved) when none were set."""
+    try:
+        return cohort.registration
+    except CohortRegistration.DoesNotExist:
+        return CohortRegistration(cohort=cohort)
+
+
+def open_cohorts(*, today: date | None = None) -> QuerySet[Cohort]:
+    """Cohorts of public projects that take applications today."""
+    today = today or timezone.localdate()
+    return (
+        Cohort.objects.filter(
+            activity__project__is_public=True,
+            start_date__gte=today,
+        )
+        .exclude(registration__is_open=False)
+        .exclude(registration__closes_on__lt=today)
+        .select_related("activity__project__lead", "venue__organisation", "registration")
+        .annotate(
+            confirmed_count=Count("enrolments", filter=Q(enrolments__status="confirmed")),
+        )
+        .order_by("start_date", "activity__position", "name")
+    )
+
+
+def roster(cohort: Cohort) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("person", "partner__organisation", "organisation", "note")
+        .order_by(*lt_order("person__last_name", "person__first_name"), "id")
+    )
+
+
+def my_enrolments(person) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(person=person)
+        .select_related("cohort__activity__project", "cohort__venue")
+        .prefetch_related(
+            Prefetch("cohort__sessions", queryset=Session.objects.select_related("venue"))
+        )
+        .order_by("-cohort__start_date", "id")
+    )

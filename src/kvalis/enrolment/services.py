@@ -1,0 +1,684 @@
+"""Every write of the enrolment app: applications, seats and waiting lists, quotas, approvals,
+moves and cancellations. Seats are taken under a row lock on the cohort, so two applications
+for the last seat cannot both win it (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the IMMEDIATE
+transaction mode in settings serialises writers).
+"""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kvalis.accounts.models import User
+from kvalis.audit.services import audit_log
+from kvalis.enrolment import notifications
+from kvalis.enrolment.models import (
+    CalendarToken,
+    CohortRegistration,
+    Enrolment,
+    EnrolmentConfirmation,
+    EnrolmentNote,
+    EnrolmentStatus,
+    Quota,
+)
+from kvalis.enrolment.rules import ineligibility_reasons
+from kvalis.enrolment.selectors import cohort_seats, quota_used, registration_of
+from kvalis.organisations.models import Organisation
+from kvalis.people.models import Person
+from kvalis.projects.models import Cohort, Partner
+
+# The concurrency test switches this off once, to show that it would catch an oversell.
+LOCK_SEATS = True
+
+ACTIVE = (
+    EnrolmentStatus.UNCONFIRMED,
+    EnrolmentStatus.APPLIED,
+    EnrolmentStatus.CONFIRMED,
+    EnrolmentStatus.WAITING,
+)
+
+
+def _between_count_and_write() -> None:
+    """Nothing; the concurrency test widens the race window here."""
+
+
+def _lock_cohort(cohort_id: int) -> Cohort:
+    queryset = Cohort.objects.select_related("activity__project")
+    if LOCK_SEATS:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=cohort_id)
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _next_waiting_position(cohort: Cohort) -> int:
+    top = Enrolment.objects.filter(cohort=cohort).aggregate(top=Max("waiting_position"))["top"]
+    return (top or 0) + 1
+
+
+def _renumber_waiting(cohort: Cohort) -> None:
+    """Close the gaps: 1, 2, 3, ... in the order people joined the list."""
+    waiting = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).order_by(
+        "waiting_position", "id"
+    )
+    for number, enrolment in enumerate(waiting, start=1):
+        if enrolment.waiting_position != number:
+            enrolment.waiting_position = number
+            enrolment.save(update_fields=["waiting_position", "updated_at"])
+
+
+def _place(enrolment: Enrolment, cohort: Cohort, *, today: date) -> None:
+    """Give the enrolment a seat if one is free for it, else the next place on the waiting list.
+
+    The caller holds the cohort lock.
+    """
+    seats = cohort_seats(cohort, today=today)
+    _between_count_and_write()
+    if seats.free_for(enrolment.partner_id) > 0:
+        enrolment.status = EnrolmentStatus.CONFIRMED
+        enrolment.waiting_position = None
+    else:
+        enrolment.status = EnrolmentStatus.WAITING
+        enrolment.waiting_position = _next_waiting_position(cohort)
+    enrolment.full_clean(validate_unique=False, validate_constraints=False)
+    enrolment.save()
+
+
+def _notify_placed(enrolment: Enrolment) -> None:
+    if enrolment.status == EnrolmentStatus.CONFIRMED:
+        notifications.notify(enrolment, "confirmed", **_set_password_context(enrolment.person))
+    elif enrolment.status == EnrolmentStatus.WAITING:
+        notifications.notify(enrolment, "waiting")
+
+
+def _set_password_context(person: Person) -> dict:
+    user = person.user
+    if user is None or user.last_login is not None:
+        return {}
+    return {"set_password_url": notifications.set_password_url(user)}
+
+
+def cohort_promote_waiting(*, cohort: Cohort, actor=None, today: date | None = None) -> list:
+    """Move people from the waiting list into free seats, in list order, and tell them.
+
+    A waiting nominee of a partner may take the partner's reserved seat; anyone may take a
+    general seat. The caller holds the cohort lock.
+    """
+    today = _today(today)
+    seats = cohort_seats(cohort, today=today)
+    promoted = []
+    if seats.free == 0:
+        return promoted
+    waiting = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).order_by(
+        "waiting_position", "id"
+    )
+    for enrolment in waiting.select_related("person__user", "cohort__activity__project"):
+        if seats.free_for(enrolment.partner_id) <= 0:
+            continue
+        seats.take(enrolment.partner_id)
+        enrolment.status = EnrolmentStatus.CONFIRMED
+        enrolment.waiting_position = None
+        enrolment.save(update_fields=["status", "waiting_position", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="enrolment.promote",
+            obj=enrolment,
+            project=cohort.activity.project,
+        )
+        notifications.notify(enrolment, "promoted", **_set_password_context(enrolment.person))
+        promoted.append(enrolment)
+        if seats.free == 0:
+            break
+    if promoted:
+        _renumber_waiting(cohort)
+    return promoted
+
+
+def _snapshot(enrolment: Enrolment, person: Person) -> None:
+    enrolment.organisation = person.organisation
+    enrolment.organisation_name = person.organisation.name if person.organisation else ""
+    enrolment.position = person.position
+    enrolment.position_category = person.position_category
+
+
+def _existing_or_new(person: Person, cohort: Cohort) -> Enrolment:
+    """A person has one enrolment per cohort: a cancelled or rejected one is reopened."""
+    enrolment = Enrolment.objects.filter(person=person, cohort=cohort).first()
+    if enrolment is None:
+        return Enrolment(person=person, cohort=cohort)
+    if enrolment.status in ACTIVE:
+        raise ValidationError(
+            _("%(name)s is already enrolled in this cohort (%(status)s).")
+            % {"name": person.full_name, "status": enrolment.get_status_display()}
+        )
+    return enrolment
+
+
+def _check_eligible(cohort: Cohort, person: Person, override_reason: str) -> list[str]:
+    reasons = ineligibility_reasons(
+        cohort.activity,
+        position_category=person.position_category,
+        organisation=person.organisation,
+    )
+    if reasons and not override_reason.strip():
+        raise ValidationError(reasons)
+    return reasons
+
+
+def _check_quota(cohort: Cohort, partner: Partner, extra: int = 1) -> None:
+    quota = Quota.objects.filter(cohort=cohort, partner=partner).first()
+    seats = quota.seats if quota else 0
+    used = quota_used(cohort, partner.pk)
+    if used + extra > seats:
+        raise ValidationError(
+            _(
+                "Over quota: %(organisation)s has %(seats)s seats in this cohort and "
+                "%(used)s are taken."
+            )
+            % {"organisation": partner.organisation.name, "seats": seats, "used": used}
+        )
+
+
+def _record_override(enrolment: Enrolment, *, actor, reasons: list[str], reason: str) -> None:
+    note, _created = EnrolmentNote.objects.update_or_create(
+        enrolment=enrolment,
+        defaults={"eligibility_override_reason": reason.strip(), "overridden_by": actor},
+    )
+    note.full_clean()
+    audit_log(
+        actor=actor,
+        action="enrolment.override_eligibility",
+        obj=enrolment,
+        project=enrolment.cohort.activity.project,
+        summary=reason.strip(),
+        data={"reasons": [str(r) for r in reasons], "reason": reason.strip()},
+    )
+
+
+@transaction.atomic
+def enrolment_nominate(
+    *,
+    actor,
+    cohort: Cohort,
+    person: Person,
+    partner: Partner | None = None,
+    enforce_quota: bool = False,
+    override_reason: str = "",
+    today: date | None = None,
+    notify: bool = True,
+) -> Enrolment:
+    """Enrol a person by a coordinator or a partner coordinator: a seat now, or the waiting list.
+
+    A partner coordinator (`enforce_quota`) stays within their partner's quota for the cohort.
+    An ineligible person is refused unless a coordinator writes a reason for the override.
+    """
+    today = _today(today)
+    cohort = _lock_cohort(cohort.pk)
+    if partner is not None and partner.project_id != cohort.activity.project_id:
+        raise ValidationError(_("This partner is not in the cohort's project."))
+    reasons = _check_eligible(cohort, person, override_reason)
+    enrolment = _existing_or_new(person, cohort)
+    if enforce_quota:
+        if partner is None:
+            raise ValidationError(_("Nominations by a partner need the partner's quota."))
+        _check_quota(cohort, partner)
+    enrolment.partner = partner
+    enrolment.enrolled_by = actor if getattr(actor, "is_authenticated", False) else None
+    _snapshot(enrolment, person)
+    _place(enrolment, cohort, today=today)
+    audit_log(
+        actor=actor,
+        action="enrolment.nominate",
+        obj=enrolment,
+        project=cohort.activity.project,
+        data={"status": enrolment.status, "partner": partner.pk if partner else None},
+    )
+    if reasons:
+        _record_override(enrolment, actor=actor, reasons=reasons, reason=override_reason)
+    if notify:
+        _notify_placed(enrolment)
+    return enrolment
+
+
+def _person_for_application(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    organisation: Organisation | None,
+    position: str,
+    position_category: str,
+) -> tuple[Person, bool]:
+    """The person with this e-mail (any case), or a new one. An existing record is not changed
+    by an unconfirmed public form."""
+    person = (
+        Person.objects.select_related("organisation", "user").filter(email__iexact=email).first()
+    )
+    if person is not None:
+        return person, False
+    person = Person(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        organisation=organisation,
+        position=position.strip(),
+        position_category=position_category,
+    )
+    person.full_clean()
+    person.save()
+    return person, True
+
+
+@transaction.atomic
+def application_create(
+    *,
+    cohort: Cohort,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str = "",
+    organisation: Organisation | None = None,
+    new_organisation_name: str = "",
+    new_organisation_type: str = "",
+    new_organisation_municipality: str = "",
+    position: str,
+    position_category: str,
+    consent: bool,
+    language: str = "lt",
+    today: date | None = None,
+) -> Enrolment:
+    """A public application: checked for eligibility, held until the e-mail is confirmed."""
+    today = _today(today)
+    if not consent:
+        raise ValidationError(_("Please agree to the privacy notice."))
+    registration = registration_of(cohort)
+    if (
+        not registration.is_open
+        or cohort.start_date < today
+        or (registration.closes_on is not None and registration.closes_on < today)
+    ):
+        raise ValidationError(_("Applications to this cohort are closed."))
+    if organisation is None and new_organisation_name.strip():
+        organisation = _organisation_for_application(
+            name=new_organisation_name,
+            type=new_organisation_type,
+            municipality=new_organisation_municipality,
+        )
+    # Eligibility is judged on what the applicant tells us now.
+    reasons = ineligibility_reasons(
+        cohort.activity, position_category=position_category, organisation=organisation
+    )
+    if reasons:
+        raise ValidationError(reasons)
+    person, created = _person_for_application(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        organisation=organisation,
+        position=position,
+        position_category=position_category,
+    )
+    enrolment = _existing_or_new(person, cohort)
+    enrolment.status = EnrolmentStatus.UNCONFIRMED
+    enrolment.waiting_position = None
+    enrolment.partner = None
+    enrolment.enrolled_by = None
+    enrolment.organisation = organisation
+    enrolment.organisation_name = organisation.name if organisation else ""
+    enrolment.position = position.strip()
+    enrolment.position_category = position_category
+    enrolment.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        raise ValidationError(_("You have already applied to this cohort.")) from None
+    confirmation, _created = EnrolmentConfirmation.objects.update_or_create(
+        enrolment=enrolment,
+        defaults={
+            "token": secrets.token_urlsafe(24),
+            "confirmed_at": None,
+            "language": language if language in dict(settings.LANGUAGES) else "lt",
+        },
+    )
+    audit_log(
+        actor=None,
+        action="enrolment.apply",
+        obj=enrolment,
+        project=cohort.activity.project,
+        data={"new_person": created},
+    )
+    notifications.notify(
+        enrolment,
+        "please_confirm",
+        language=None if person.user_id else language,
+        confirm_url=settings.SITE_URL
+        + reverse("enrolment:confirm", kwargs={"token": confirmation.token}),
+    )
+    return enrolment
+
+
+def _organisation_for_application(*, name: str, type: str, municipality: str) -> Organisation:  # noqa: A002
+    name = " ".join(name.split())
+    existing = Organisation.objects.filter(name__iexact=name, municipality=municipality).first()
+    if existing is not None:
+        return existing
+    organisation = Organisation(name=name, type=type or "other", municipality=municipality)
+    organisation.full_clean()
+    organisation.save()
+    audit_log(actor=None, action="organisation.create", obj=organisation)
+    return organisation
+
+
+def _ensure_login(person: Person, *, language: str) -> User:
+    """Link the person to the login with their e-mail, creating one (with a random password the
+    person replaces through the set-password link) when there is none."""
+    if person.user_id:
+        return person.user
+    user = User.objects.filter(email__iexact=person.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            person.email.lower(),
+            secrets.token_urlsafe(32),
+            first_name=person.first_name,
+            last_name=person.last_name,
+            language=language,
+        )
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def application_confirm(*, token: str, today: date | None = None) -> Enrolment:
+    """The applicant followed the link in the e-mail: the address is theirs."""
+    today = _today(today)
+    confirmation = (
+        EnrolmentConfirmation.objects.select_related("enrolment__person__user")
+        .select_for_update(of=("self",))
+        .filter(token=token)
+        .first()
+    )
+    if confirmation is None:
+        raise ValidationError(_("This confirmation link is not valid."))
+    enrolment = confirmation.enrolment
+    if confirmation.confirmed_at is not None or enrolment.status != EnrolmentStatus.UNCONFIRMED:
+        return enrolment
+    confirmation.confirmed_at = timezone.now()
+    confirmation.save(update_fields=["confirmed_at"])
+    _ensure_login(enrolment.person, language=confirmation.language)
+    cohort = _lock_cohort(enrolment.cohort_id)
+    enrolment.cohort = cohort
+    if registration_of(cohort).auto_approve:
+        _place(enrolment, cohort, today=today)
+        _notify_placed(enrolment)
+    else:
+        enrolment.status = EnrolmentStatus.APPLIED
+        enrolment.save(update_fields=["status", "updated_at"])
+        notifications.notify(enrolment, "applied", **_set_password_context(enrolment.person))
+    audit_log(
+        actor=enrolment.person.user,
+        action="enrolment.confirm_email",
+        obj=enrolment,
+        project=cohort.activity.project,
+        data={"status": enrolment.status},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_approve(*, actor, enrolment: Enrolment, today: date | None = None) -> Enrolment:
+    """A coordinator accepts an application: a seat now, or the waiting list."""
+    today = _today(today)
+    cohort = _lock_cohort(enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_related("person__user").get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.APPLIED:
+        raise ValidationError(_("Only applications awaiting approval can be approved."))
+    enrolment.cohort = cohort
+    _place(enrolment, cohort, today=today)
+    audit_log(
+        actor=actor,
+        action="enrolment.approve",
+        obj=enrolment,
+        project=cohort.activity.project,
+        data={"status": enrolment.status},
+    )
+    _notify_placed(enrolment)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_reject(*, actor, enrolment: Enrolment, today: date | None = None) -> Enrolment:
+    cohort = _lock_cohort(enrolment.cohort_id)
+    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    if enrolment.status not in (EnrolmentStatus.APPLIED, EnrolmentStatus.WAITING):
+        raise ValidationError(
+            _("Only applications and people on the waiting list can be rejected.")
+        )
+    was_waiting = enrolment.status == EnrolmentStatus.WAITING
+    enrolment.status = EnrolmentStatus.REJECTED
+    enrolment.waiting_position = None
+    enrolment.save(update_fields=["status", "waiting_position", "updated_at"])
+    if was_waiting:
+        _renumber_waiting(cohort)
+    audit_log(
+        actor=actor, action="enrolment.reject", obj=enrolment, project=cohort.activity.project
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_cancel(
+    *, actor, enrolment: Enrolment, today: date | None = None, notify: bool = True
+) -> Enrolment:
+    """Cancel (by the person or a coordinator); a freed seat goes to the waiting list at once."""
+    today = _today(today)
+    cohort = _lock_cohort(enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_related("person__user").get(pk=enrolment.pk)
+    if enrolment.status not in ACTIVE:
+        raise ValidationError(_("This enrolment is already cancelled or rejected."))
+    enrolment.cohort = cohort
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.waiting_position = None
+    enrolment.save(update_fields=["status", "waiting_position", "updated_at"])
+    audit_log(
+        actor=actor, action="enrolment.cancel", obj=enrolment, project=cohort.activity.project
+    )
+    if notify:
+        notifications.notify(enrolment, "cancelled")
+    _renumber_waiting(cohort)
+    cohort_promote_waiting(cohort=cohort, actor=actor, today=today)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_move(
+    *, actor, enrolment: Enrolment, to_cohort: Cohort, today: date | None = None
+) -> Enrolment:
+    """Move a person to another cohort of the same project; their old seat is passed on."""
+    today = _today(today)
+    if to_cohort.activity.project_id != enrolment.cohort.activity.project_id:
+        raise ValidationError(_("People can only be moved between cohorts of the same project."))
+    if to_cohort.pk == enrolment.cohort_id:
+        raise ValidationError(_("The person is already in this cohort."))
+    # Lock both cohorts in a fixed order, so two opposite moves cannot deadlock.
+    locked = {pk: _lock_cohort(pk) for pk in sorted([enrolment.cohort_id, to_cohort.pk])}
+    source, target = locked[enrolment.cohort_id], locked[to_cohort.pk]
+    enrolment = Enrolment.objects.select_related("person__user").get(pk=enrolment.pk)
+    if enrolment.status not in (
+        EnrolmentStatus.APPLIED,
+        EnrolmentStatus.CONFIRMED,
+        EnrolmentStatus.WAITING,
+    ):
+        raise ValidationError(_("Only active enrolments can be moved."))
+    old = Enrolment.objects.filter(person=enrolment.person, cohort=target).first()
+    if old is not None:
+        if old.status in ACTIVE:
+            raise ValidationError(
+                _("%(name)s is already enrolled in the other cohort.")
+                % {"name": enrolment.person.full_name}
+            )
+        old.delete()
+    was_applied = enrolment.status == EnrolmentStatus.APPLIED
+    enrolment.cohort = target
+    enrolment.waiting_position = None
+    if was_applied:
+        enrolment.save(update_fields=["cohort", "waiting_position", "updated_at"])
+    else:
+        enrolment.status = EnrolmentStatus.APPLIED  # placed afresh just below
+        _place(enrolment, target, today=today)
+    audit_log(
+        actor=actor,
+        action="enrolment.move",
+        obj=enrolment,
+        project=target.activity.project,
+        data={"from": source.pk, "to": target.pk, "status": enrolment.status},
+    )
+    if not was_applied:
+        _notify_placed(enrolment)
+    _renumber_waiting(source)
+    cohort_promote_waiting(cohort=source, actor=actor, today=today)
+    return enrolment
+
+
+@transaction.atomic
+def cohort_capacity_set(
+    *, actor, cohort: Cohort, capacity: int, today: date | None = None
+) -> Cohort:
+    """Change a cohort's capacity; more seats promote people from the waiting list."""
+    cohort = _lock_cohort(cohort.pk)
+    seats = cohort_seats(cohort, today=_today(today))
+    if capacity < seats.confirmed:
+        raise ValidationError(
+            _("The cohort already has %(n)s confirmed participants; capacity cannot be lower.")
+            % {"n": seats.confirmed}
+        )
+    old = cohort.capacity
+    cohort.capacity = capacity
+    cohort.full_clean()
+    cohort.save(update_fields=["capacity"])
+    audit_log(
+        actor=actor,
+        action="cohort.capacity",
+        obj=cohort,
+        project=cohort.activity.project,
+        data={"from": old, "to": capacity},
+    )
+    cohort_promote_waiting(cohort=cohort, actor=actor, today=today)
+    return cohort
+
+
+@transaction.atomic
+def cohort_registration_set(
+    *, actor, cohort: Cohort, is_open: bool, auto_approve: bool, closes_on: date | None
+) -> CohortRegistration:
+    registration, _created = CohortRegistration.objects.get_or_create(cohort=cohort)
+    registration.is_open = is_open
+    registration.auto_approve = auto_approve
+    registration.closes_on = closes_on
+    registration.full_clean()
+    registration.save()
+    audit_log(
+        actor=actor,
+        action="cohort.registration",
+        obj=cohort,
+        project=cohort.activity.project,
+        data={
+            "is_open": is_open,
+            "auto_approve": auto_approve,
+            "closes_on": closes_on.isoformat() if closes_on else None,
+        },
+    )
+    return registration
+
+
+@transaction.atomic
+def quota_set(
+    *,
+    actor,
+    cohort: Cohort,
+    partner: Partner,
+    seats: int,
+    release_on: date | None,
+    today: date | None = None,
+) -> Quota | None:
+    """Reserve `seats` of the cohort for a partner until `release_on` (0 seats removes it)."""
+    cohort = _lock_cohort(cohort.pk)
+    if partner.project_id != cohort.activity.project_id:
+        raise ValidationError(_("This partner is not in the cohort's project."))
+    if seats < 0:
+        raise ValidationError(_("The number of seats cannot be negative."))
+    others = sum(
+        Quota.objects.filter(cohort=cohort).exclude(partner=partner).values_list("seats", flat=True)
+    )
+    if others + seats > cohort.capacity:
+        raise ValidationError(
+            _("Quotas would add up to %(total)s seats, more than the capacity (%(capacity)s).")
+            % {"total": others + seats, "capacity": cohort.capacity}
+        )
+    quota = Quota.objects.filter(cohort=cohort, partner=partner).first()
+    if seats == 0:
+        if quota is not None:
+            quota.delete()
+        quota = None
+    else:
+        quota = quota or Quota(cohort=cohort, partner=partner)
+        quota.seats = seats
+        quota.release_on = release_on
+        quota.full_clean()
+        quota.save()
+    audit_log(
+        actor=actor,
+        action="quota.set",
+        obj=cohort,
+        project=cohort.activity.project,
+        summary=f"{partner.organisation.name}: {seats}",
+        data={
+            "partner": partner.pk,
+            "seats": seats,
+            "release_on": release_on.isoformat() if release_on else None,
+        },
+    )
+    cohort_promote_waiting(cohort=cohort, actor=actor, today=today)
+    return quota
+
+
+@transaction.atomic
+def quotas_release_due(*, today: date | None = None) -> int:
+    """Promote waiting people into quota seats released today or earlier (run daily)."""
+    today = _today(today)
+    cohort_ids = (
+        Quota.objects.filter(release_on__lte=today, cohort__start_date__gte=today)
+        .values_list("cohort_id", flat=True)
+        .distinct()
+    )
+    promoted = 0
+    for cohort_id in sorted(set(cohort_ids)):
+        cohort = _lock_cohort(cohort_id)
+        promoted += len(cohort_promote_waiting(cohort=cohort, today=today))
+    return promoted
+
+
+def calendar_token_for(*, person: Person) -> CalendarToken:
+    token, _created = CalendarToken.objects.get_or_create(person=person)
+    return token
+
+
+@transaction.atomic
+def calendar_token_reset(*, actor, person: Person) -> CalendarToken:
+    """A new secret: the old feed address stops working."""
+    CalendarToken.objects.filter(person=person).delete()
+    token = CalendarToken.objects.create(person=person)
+    audit_log(actor=actor, action="calendar.reset", obj=person)
+    return token

@@ -1,0 +1,698 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kvalis.access import Perm, ProjectAccess, get_project_access
+from kvalis.enrolment import ical, imports, services
+from kvalis.enrolment.forms import (
+    ApplicationForm,
+    CatalogueFilterForm,
+    CohortSettingsForm,
+    MappingForm,
+    MoveForm,
+    NominateForm,
+    QuotaForm,
+    UploadForm,
+)
+from kvalis.enrolment.models import (
+    CalendarToken,
+    Enrolment,
+    EnrolmentConfirmation,
+    EnrolmentStatus,
+    ImportBatch,
+    ImportStatus,
+    Quota,
+)
+from kvalis.enrolment.rules import audience_summary
+from kvalis.enrolment.selectors import (
+    cohort_seats,
+    my_enrolments,
+    open_cohorts,
+    quota_used,
+    registration_of,
+    roster,
+)
+from kvalis.lib.collation import lt_order
+from kvalis.lib.exports import csv_response, xlsx_response
+from kvalis.projects.models import Activity, Cohort, Partner, Session
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+# --- public: catalogue, application, confirmation, privacy, calendars ------------------------
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    cohorts = open_cohorts()
+    activities = (
+        Activity.objects.filter(cohorts__in=cohorts)
+        .distinct()
+        .order_by("title")
+        .values_list("pk", "title")
+    )
+    form = CatalogueFilterForm(request.GET or None, activities=list(activities))
+    if form.is_valid():
+        if form.cleaned_data["activity"]:
+            cohorts = cohorts.filter(activity_id=form.cleaned_data["activity"])
+        if municipality := form.cleaned_data["municipality"]:
+            cohorts = cohorts.filter(
+                Q(venue__organisation__municipality=municipality)
+                | Q(
+                    Q(venue__isnull=True) | Q(venue__organisation__isnull=True),
+                    activity__project__lead__municipality=municipality,
+                )
+            )
+        if month := form.cleaned_data["month"]:
+            cohorts = cohorts.filter(start_date__year=month[0], start_date__month=month[1])
+    cohorts = list(cohorts)
+    for cohort in cohorts:
+        cohort.free = max(0, cohort.capacity - cohort.confirmed_count)
+        cohort.audience = audience_summary(cohort.activity)
+    return render(request, "enrolment/catalogue.html", {"form": form, "cohorts": cohorts})
+
+
+def _open_cohort(cohort_public_id) -> Cohort:
+    return get_object_or_404(open_cohorts(), public_id=cohort_public_id)
+
+
+def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
+    cohort = _open_cohort(cohort_public_id)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.application_create(
+                cohort=cohort,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+                organisation=data["organisation"],
+                new_organisation_name=data["new_organisation_name"],
+                new_organisation_type=data["new_organisation_type"],
+                new_organisation_municipality=data["new_organisation_municipality"],
+                position=data["position"],
+                position_category=data["position_category"],
+                consent=data["consent"],
+                language=translation.get_language() or "lt",
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            return redirect("enrolment:applied", cohort_public_id=cohort.public_id)
+    sessions = cohort.sessions.select_related("venue")
+    return render(
+        request,
+        "enrolment/apply.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "sessions": sessions,
+            "audience": audience_summary(cohort.activity),
+            "free": cohort_seats(cohort).free,
+        },
+    )
+
+
+def applied(request: HttpRequest, cohort_public_id) -> HttpResponse:
+    cohort = get_object_or_404(
+        Cohort.objects.select_related("activity__project"), public_id=cohort_public_id
+    )
+    return render(request, "enrolment/applied.html", {"cohort": cohort})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only shows a button: mail scanners that open links must not confirm for the person.
+    confirmation = get_object_or_404(
+        EnrolmentConfirmation.objects.select_related(
+            "enrolment__cohort__activity__project", "enrolment__person__user"
+        ),
+        token=token,
+    )
+    enrolment = confirmation.enrolment
+    if request.method == "POST" and confirmation.confirmed_at is None:
+        try:
+            enrolment = services.application_confirm(token=token)
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors(error)))
+        return redirect("enrolment:confirm", token=token)
+    set_password_url = ""
+    user = enrolment.person.user
+    if confirmation.confirmed_at and user is not None and user.last_login is None:
+        from kvalis.enrolment.notifications import set_password_url as make_url
+
+        set_password_url = make_url(user)
+    return render(
+        request,
+        "enrolment/confirm.html",
+        {
+            "confirmation": confirmation,
+            "enrolment": enrolment,
+            "set_password_url": set_password_url,
+        },
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "enrolment/privacy.html")
+
+
+def _ics(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def cohort_ics(request: HttpRequest, cohort_public_id) -> HttpResponse:
+    cohort = get_object_or_404(
+        Cohort.objects.filter(activity__project__is_public=True).select_related(
+            "activity__project"
+        ),
+        public_id=cohort_public_id,
+    )
+    sessions = Session.objects.filter(cohort=cohort).select_related(
+        "venue", "cohort__venue", "cohort__activity__project"
+    )
+    return _ics(
+        ical.calendar(sessions, name=f"{cohort.activity.title} — {cohort.name}"),
+        f"kvalis-{cohort.public_id}.ics",
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    calendar_token = get_object_or_404(CalendarToken.objects.select_related("person"), token=token)
+    sessions = Session.objects.filter(
+        cohort__enrolments__person=calendar_token.person,
+        cohort__enrolments__status=EnrolmentStatus.CONFIRMED,
+    ).select_related("venue", "cohort__venue", "cohort__activity__project")
+    return _ics(ical.calendar(sessions, name=_("My trainings")), "kvalis.ics")
+
+
+# --- the participant's own page ---------------------------------------------------------------
+
+
+def _my_person(request: HttpRequest):
+    try:
+        return request.user.person
+    except Exception:  # no Person behind this login
+        return None
+
+
+@login_required
+def my_trainings(request: HttpRequest) -> HttpResponse:
+    person = _my_person(request)
+    enrolments = list(my_enrolments(person)) if person else []
+    feed_url = ""
+    if person is not None:
+        token = services.calendar_token_for(person=person)
+        feed_url = request.build_absolute_uri(
+            reverse("enrolment:calendar_feed", kwargs={"token": token.token})
+        )
+    return render(
+        request,
+        "enrolment/my_trainings.html",
+        {
+            "person": person,
+            "enrolments": enrolments,
+            "feed_url": feed_url,
+            "cancellable": set(services.ACTIVE),
+            "today": timezone.localdate(),
+            "my_tab": "trainings",
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_cancel(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+    person = _my_person(request)
+    if person is None:
+        raise Http404
+    enrolment = get_object_or_404(Enrolment.objects.filter(person=person), pk=enrolment_pk)
+    if enrolment.cohort.start_date < timezone.localdate():
+        messages.error(request, _("A training that has started cannot be cancelled here."))
+        return redirect("enrolment:my_trainings")
+    try:
+        services.enrolment_cancel(actor=request.user, enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    else:
+        messages.success(request, _("Your enrolment is cancelled."))
+    return redirect("enrolment:my_trainings")
+
+
+@login_required
+@require_POST
+def my_calendar_reset(request: HttpRequest) -> HttpResponse:
+    person = _my_person(request)
+    if person is None:
+        raise Http404
+    services.calendar_token_reset(actor=request.user, person=person)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("enrolment:my_trainings")
+
+
+# --- the project's back office ----------------------------------------------------------------
+
+
+def _enrolments(access: ProjectAccess) -> QuerySet[Enrolment]:
+    """Enrolments this user may see: a partner coordinator only their own people."""
+    queryset = Enrolment.objects.filter(cohort__in=access.cohorts())
+    if access.is_partner:
+        queryset = queryset.filter(
+            Q(partner=access.partner) | Q(person__in=access.people().values("pk"))
+        )
+    elif not access.is_coordinator:
+        queryset = queryset.none()
+    return queryset
+
+
+def _partners(access: ProjectAccess):
+    """Partners whose quota this user may enrol into (None: only their own, fixed)."""
+    if access.is_coordinator:
+        return Partner.objects.filter(project=access.project).select_related("organisation")
+    return None
+
+
+def _context(access: ProjectAccess, **extra) -> dict:
+    return {
+        "access": access,
+        "project": access.project,
+        "tab": "enrolment",
+        "can_edit": access.can(Perm.EDIT),
+        **extra,
+    }
+
+
+@login_required
+def cohorts(request: HttpRequest, code: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.ENROL)
+    rows = list(
+        access.cohorts()
+        .select_related("activity", "registration")
+        .annotate(
+            confirmed=Count("enrolments", filter=Q(enrolments__status="confirmed")),
+            waiting=Count("enrolments", filter=Q(enrolments__status="waiting")),
+            applied=Count("enrolments", filter=Q(enrolments__status="applied")),
+        )
+        .order_by("activity__position", "start_date", "name")
+    )
+    if access.is_partner:
+        quotas = {q.cohort_id: q for q in Quota.objects.filter(partner=access.partner)}
+        used = dict(
+            Enrolment.objects.filter(
+                partner=access.partner,
+                cohort__in=access.cohorts(),
+                status__in=services.ACTIVE,
+            )
+            .values("cohort_id")
+            .annotate(n=Count("id"))
+            .values_list("cohort_id", "n")
+        )
+        for cohort in rows:
+            cohort.my_quota = quotas.get(cohort.pk)
+            cohort.my_used = used.get(cohort.pk, 0)
+    imports_ = _batches(access).select_related("cohort__activity")[:10]
+    return render(
+        request,
+        "enrolment/cohorts.html",
+        _context(access, cohorts=rows, imports=imports_),
+    )
+
+
+def _roster_rows(access: ProjectAccess, cohort: Cohort, request: HttpRequest):
+    rows = roster(cohort).filter(pk__in=_enrolments(access).values("pk"))
+    partner = request.GET.get("partner", "")
+    status = request.GET.get("status", "")
+    if partner.isdigit():
+        rows = rows.filter(partner_id=int(partner))
+    elif partner == "none":
+        rows = rows.filter(partner__isnull=True)
+    if status in EnrolmentStatus.values:
+        rows = rows.filter(status=status)
+    return rows, partner, status
+
+
+@login_required
+def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
+    cohort = access.get_cohort(cohort_pk)
+    rows, partner, status = _roster_rows(access, cohort, request)
+    seats = cohort_seats(cohort)
+    quotas = list(
+        Quota.objects.filter(cohort=cohort)
+        .select_related("partner__organisation")
+        .order_by(*lt_order("partner__organisation__name"))
+    )
+    if access.is_partner:
+        quotas = [q for q in quotas if q.partner_id == access.partner.pk]
+    for quota in quotas:
+        quota.used = quota_used(cohort, quota.partner_id)
+        quota.reserved = quota.is_reserved(timezone.localdate())
+    return render(
+        request,
+        "enrolment/roster.html",
+        _context(
+            access,
+            cohort=cohort,
+            rows=rows,
+            seats=seats,
+            quotas=quotas,
+            registration=registration_of(cohort),
+            partners=Partner.objects.filter(project=access.project).select_related("organisation")
+            if access.is_coordinator
+            else [],
+            partner_filter=partner,
+            status_filter=status,
+            statuses=EnrolmentStatus.choices,
+            can_enrol=access.can(Perm.ENROL),
+        ),
+    )
+
+
+def _export_rows(rows):
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("E-mail"),
+        _("Phone"),
+        _("Employer"),
+        _("Position"),
+        _("Position category"),
+        _("Status"),
+        _("Place on waiting list"),
+        _("Quota of partner"),
+        _("Enrolled"),
+    ]
+    body = [
+        [
+            e.person.last_name,
+            e.person.first_name,
+            e.person.email,
+            e.person.phone,
+            e.organisation_name,
+            e.position,
+            e.get_position_category_display(),
+            e.get_status_display(),
+            e.waiting_position,
+            e.partner.organisation.name if e.partner else "",
+            timezone.localtime(e.created_at).date(),
+        ]
+        for e in rows
+    ]
+    return header, body
+
+
+@login_required
+def roster_export(request: HttpRequest, code: str, cohort_pk: int, fmt: str) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
+    cohort = access.get_cohort(cohort_pk)
+    rows, _p, _s = _roster_rows(access, cohort, request)
+    header, body = _export_rows(rows)
+    filename = f"dalyviai-{access.project.code}-{cohort.pk}"
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", header, body)
+    return xlsx_response(f"{filename}.xlsx", {_("Participants"): (header, body)})
+
+
+@login_required
+def cohort_settings(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    cohort = access.get_cohort(cohort_pk)
+    registration = registration_of(cohort)
+    partners = list(
+        Partner.objects.filter(project=access.project)
+        .select_related("organisation")
+        .order_by(*lt_order("organisation__name"))
+    )
+    quotas = {q.partner_id: q for q in Quota.objects.filter(cohort=cohort)}
+    settings_form = CohortSettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={
+            "capacity": cohort.capacity,
+            "is_open": registration.is_open,
+            "auto_approve": registration.auto_approve,
+            "closes_on": registration.closes_on,
+        },
+    )
+    quota_forms = []
+    for partner in partners:
+        quota = quotas.get(partner.pk)
+        bound = request.POST if request.POST.get("form") == f"quota-{partner.pk}" else None
+        form = QuotaForm(
+            bound,
+            prefix=f"q{partner.pk}",
+            initial={
+                "seats": quota.seats if quota else 0,
+                "release_on": quota.release_on if quota else None,
+            },
+        )
+        quota_forms.append((partner, form))
+    if request.method == "POST":
+        try:
+            if settings_form.is_bound and settings_form.is_valid():
+                data = settings_form.cleaned_data
+                services.cohort_capacity_set(
+                    actor=request.user, cohort=cohort, capacity=data["capacity"]
+                )
+                services.cohort_registration_set(
+                    actor=request.user,
+                    cohort=cohort,
+                    is_open=data["is_open"],
+                    auto_approve=data["auto_approve"],
+                    closes_on=data["closes_on"],
+                )
+                messages.success(request, _("Cohort settings saved."))
+                return redirect("enrolment:cohort_settings", code=code, cohort_pk=cohort.pk)
+            for partner, form in quota_forms:
+                if form.is_bound and form.is_valid():
+                    services.quota_set(
+                        actor=request.user,
+                        cohort=cohort,
+                        partner=partner,
+                        seats=form.cleaned_data["seats"],
+                        release_on=form.cleaned_data["release_on"],
+                    )
+                    messages.success(request, _("Quota saved."))
+                    return redirect("enrolment:cohort_settings", code=code, cohort_pk=cohort.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors(error)))
+    return render(
+        request,
+        "enrolment/cohort_settings.html",
+        _context(access, cohort=cohort, settings_form=settings_form, quota_forms=quota_forms),
+    )
+
+
+@login_required
+def nominate(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.ENROL)
+    cohort = access.get_cohort(cohort_pk)
+    already = Enrolment.objects.filter(cohort=cohort, status__in=services.ACTIVE).values(
+        "person_id"
+    )
+    people = (
+        access.people()
+        .exclude(pk__in=already)
+        .select_related("organisation")
+        .order_by(*lt_order("last_name", "first_name"))
+    )
+    form = NominateForm(
+        request.POST or None,
+        people=people,
+        partners=_partners(access),
+        can_override=access.is_coordinator,
+    )
+    if request.method == "POST" and form.is_valid():
+        partner = access.partner if access.is_partner else form.cleaned_data.get("partner")
+        try:
+            enrolment = services.enrolment_nominate(
+                actor=request.user,
+                cohort=cohort,
+                person=form.cleaned_data["person"],
+                partner=partner,
+                enforce_quota=access.is_partner,
+                override_reason=form.cleaned_data.get("override_reason", ""),
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.")
+                % {"name": enrolment.person.full_name, "status": enrolment.get_status_display()},
+            )
+            return redirect("enrolment:roster", code=code, cohort_pk=cohort.pk)
+    return render(request, "enrolment/nominate.html", _context(access, cohort=cohort, form=form))
+
+
+ACTIONS = {
+    "approve": (Perm.EDIT, services.enrolment_approve),
+    "reject": (Perm.EDIT, services.enrolment_reject),
+    "cancel": (Perm.ENROL, services.enrolment_cancel),
+}
+
+
+@login_required
+@require_POST
+def enrolment_action(request: HttpRequest, code: str, enrolment_pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    perm, service = ACTIONS[action]
+    access = get_project_access(request.user, code, perm)
+    enrolment = get_object_or_404(
+        _enrolments(access).select_related("person", "cohort"), pk=enrolment_pk
+    )
+    try:
+        service(actor=request.user, enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    else:
+        messages.success(request, _("Done: %(name)s.") % {"name": enrolment.person.full_name})
+    return redirect("enrolment:roster", code=code, cohort_pk=enrolment.cohort_id)
+
+
+@login_required
+def enrolment_move(request: HttpRequest, code: str, enrolment_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    enrolment = get_object_or_404(
+        _enrolments(access).select_related("person", "cohort__activity"), pk=enrolment_pk
+    )
+    targets = (
+        access.cohorts()
+        .exclude(pk=enrolment.cohort_id)
+        .select_related("activity")
+        .order_by("activity__position", "start_date")
+    )
+    form = MoveForm(request.POST or None, cohorts=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.enrolment_move(
+                actor=request.user, enrolment=enrolment, to_cohort=form.cleaned_data["cohort"]
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved: %(status)s.")
+                % {"name": moved.person.full_name, "status": moved.get_status_display()},
+            )
+            return redirect("enrolment:roster", code=code, cohort_pk=moved.cohort_id)
+    return render(
+        request,
+        "enrolment/move.html",
+        _context(access, enrolment=enrolment, cohort=enrolment.cohort, form=form),
+    )
+
+
+# --- bulk import ------------------------------------------------------------------------------
+
+
+def _batches(access: ProjectAccess) -> QuerySet[ImportBatch]:
+    queryset = ImportBatch.objects.filter(project=access.project, cohort__in=access.cohorts())
+    if access.is_partner:
+        queryset = queryset.filter(created_by=access.user)
+    elif not access.is_coordinator:
+        queryset = queryset.none()
+    return queryset
+
+
+@login_required
+def import_upload(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.ENROL)
+    cohort = access.get_cohort(cohort_pk)
+    form = UploadForm(request.POST or None, request.FILES or None, partners=_partners(access))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        partner = access.partner if access.is_partner else form.cleaned_data.get("partner")
+        try:
+            batch = imports.import_create(
+                actor=request.user,
+                project=access.project,
+                cohort=cohort,
+                partner=partner,
+                name=upload.name,
+                data=upload.read(),
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error("file", message)
+        else:
+            return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
+    return render(
+        request, "enrolment/import_upload.html", _context(access, cohort=cohort, form=form)
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.ENROL)
+    batch = get_object_or_404(
+        _batches(access).select_related("cohort__activity", "partner__organisation"),
+        pk=import_pk,
+    )
+    form = None
+    if batch.status in (ImportStatus.MAPPING, ImportStatus.VALIDATED, ImportStatus.FAILED):
+        form = MappingForm(request.POST or None, header=batch.header, initial_mapping=batch.mapping)
+        if request.method == "POST" and form.is_valid():
+            try:
+                imports.import_map(actor=request.user, batch=batch, mapping=form.mapping())
+            except ValidationError as error:
+                for message in _errors(error):
+                    form.add_error(None, message)
+            else:
+                return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
+    rows = batch.rows.all() if batch.status == ImportStatus.VALIDATED else []
+    if request.GET.get("errors") == "1" and rows:
+        rows = rows.filter(action="error")
+    return render(
+        request,
+        "enrolment/import_detail.html",
+        _context(
+            access,
+            batch=batch,
+            cohort=batch.cohort,
+            form=form,
+            rows=rows,
+            fields=list(imports.FIELDS.items()),
+            only_errors=request.GET.get("errors") == "1",
+        ),
+    )
+
+
+@login_required
+def import_progress(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.ENROL)
+    batch = get_object_or_404(_batches(access), pk=import_pk)
+    response = render(
+        request, "enrolment/_import_progress.html", {"batch": batch, "project": access.project}
+    )
+    if batch.status not in (ImportStatus.VALIDATING, ImportStatus.IMPORTING) and request.htmx:
+        # Done: reload the whole page to show the preview or the result.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.ENROL)
+    batch = get_object_or_404(_batches(access), pk=import_pk)
+    try:
+        imports.import_confirm(actor=request.user, batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)

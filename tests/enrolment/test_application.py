@@ -1,0 +1,129 @@
+"""Public applications: person matching, e-mail confirmation, auto-approval, eligibility."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kvalis.enrolment import services
+from kvalis.enrolment.models import CohortRegistration
+from kvalis.people.models import Person
+from tests.factories import PersonFactory
+
+
+def apply(cohort, organisation, **overrides):
+    data = dict(
+        cohort=cohort,
+        first_name="Aistė",
+        last_name="Žukauskaitė",
+        email="Aiste.Zukauskaite@Example.lt",
+        phone="+370 600 00000",
+        organisation=organisation,
+        position="bibliotekininkė",
+        position_category="specialist",
+        consent=True,
+    )
+    data.update(overrides)
+    return services.application_create(**data)
+
+
+def test_application_creates_a_person_and_waits_for_the_email(world, future_cohort):
+    enrolment = apply(future_cohort, world.lead)
+    assert enrolment.status == "unconfirmed"
+    assert enrolment.person.email == "aiste.zukauskaite@example.lt"
+    assert enrolment.person.user is None
+
+
+def test_application_links_an_existing_person_by_email_in_any_case(world, future_cohort):
+    existing = PersonFactory(email="aiste.zukauskaite@example.lt", first_name="Aistė")
+    enrolment = apply(future_cohort, world.lead)
+    assert enrolment.person == existing
+    assert Person.objects.filter(email__iexact="aiste.zukauskaite@example.lt").count() == 1
+
+
+def test_application_needs_consent(world, future_cohort):
+    with pytest.raises(ValidationError):
+        apply(future_cohort, world.lead, consent=False)
+
+
+def test_ineligible_applicant_is_told_why(world, future_cohort):
+    world.activity.audience_organisation_types = ["museum"]
+    world.activity.save()
+    with pytest.raises(ValidationError) as caught:
+        apply(future_cohort, world.lead)
+    assert "muziej" in " ".join(caught.value.messages)
+    assert not Person.objects.filter(email__iexact="aiste.zukauskaite@example.lt").exists()
+
+
+def test_new_employer_is_created_and_checked(world, future_cohort):
+    world.activity.audience_counties = ["utenos"]
+    world.activity.save()
+    with pytest.raises(ValidationError):
+        apply(
+            future_cohort,
+            None,
+            new_organisation_name="Kauno menų centras",
+            new_organisation_type="culture_centre",
+            new_organisation_municipality="kauno-m",
+        )
+    enrolment = apply(
+        future_cohort,
+        None,
+        new_organisation_name="Sudeikių kultūros namai",
+        new_organisation_type="culture_centre",
+        new_organisation_municipality="utenos-r",
+    )
+    assert enrolment.organisation.name == "Sudeikių kultūros namai"
+
+
+def test_closed_or_started_cohort_takes_no_applications(world, future_cohort):
+    CohortRegistration.objects.create(cohort=future_cohort, is_open=False)
+    with pytest.raises(ValidationError):
+        apply(future_cohort, world.lead)
+    with pytest.raises(ValidationError):
+        apply(world.cohort, world.lead)  # started in 2014
+
+
+def test_confirming_the_email_creates_a_login_and_awaits_approval(
+    world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = apply(future_cohort, world.lead)
+    assert len(mailoutbox) == 1 and "Patvirtinkite" in mailoutbox[0].subject
+    token = enrolment.confirmation.token
+    assert token in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = services.application_confirm(token=token)
+    assert enrolment.status == "applied"
+    assert enrolment.person.user.email == "aiste.zukauskaite@example.lt"
+    assert "/accounts/reset/" in mailoutbox[1].body  # the set-password link
+
+
+def test_auto_approval_gives_a_seat_on_confirmation(world, future_cohort):
+    CohortRegistration.objects.create(cohort=future_cohort, auto_approve=True)
+    enrolment = apply(future_cohort, world.lead)
+    enrolment = services.application_confirm(token=enrolment.confirmation.token)
+    assert enrolment.status == "confirmed"
+
+
+def test_confirming_twice_changes_nothing(world, future_cohort):
+    enrolment = apply(future_cohort, world.lead)
+    services.application_confirm(token=enrolment.confirmation.token)
+    again = services.application_confirm(token=enrolment.confirmation.token)
+    assert again.status == "applied"
+
+
+def test_unknown_confirmation_token_is_refused(db):
+    with pytest.raises(ValidationError):
+        services.application_confirm(token="nope")
+
+
+def test_english_applicant_gets_english_mail(
+    world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = apply(future_cohort, world.lead, language="en")
+        services.application_confirm(token=enrolment.confirmation.token)
+    assert mailoutbox[0].subject.startswith("Please confirm")
+    assert mailoutbox[1].subject.startswith("Your application is awaiting approval")
+    assert date.today() + timedelta(days=30)
