@@ -1,5 +1,7 @@
 """Questionnaires: the built-in default, copies per project, adding, removing, reordering."""
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -30,7 +32,7 @@ def test_default_questionnaire_is_created_once_from_code(db):
 
 
 def test_command_creates_the_default_questionnaire(db):
-    call_command("survey_default_template", stdout=open("/dev/null", "w"))
+    call_command("survey_default_template", stdout=StringIO())
     assert SurveyTemplate.objects.filter(is_default=True, project=None).exists()
 
 
