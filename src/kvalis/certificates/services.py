@@ -30,6 +30,7 @@ from kvalis.certificates.models import (
     CertificateStatus,
     certificate_pdf_path,
 )
+from kvalis.certificates.pdf import hours_text
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Activity, Cohort, Project
 
@@ -207,10 +208,12 @@ def _number_and_insert(certificates: list[Certificate]) -> list[Certificate]:
 
 def _eligible(enrolments) -> tuple[list[Enrolment], dict]:
     """Confirmed, completed enrolments without a valid certificate; and their completion."""
-    completion = completion_for_enrolments(enrolments)
+    enrolments = list(enrolments)
+    ids = [e.pk for e in enrolments]
+    completion = completion_for_enrolments(Enrolment.objects.filter(pk__in=ids))
     holders = set(
         Certificate.objects.filter(
-            enrolment__in=enrolments, status=CertificateStatus.VALID
+            enrolment_id__in=ids, status=CertificateStatus.VALID
         ).values_list("enrolment_id", flat=True)
     )
     chosen = [
@@ -263,8 +266,8 @@ def certificate_issue(
                 _("%(name)s has not completed the activity (%(hours)s of %(needed)s hours).")
                 % {
                     "name": enrolment.person.full_name,
-                    "hours": completion[enrolment.pk].hours,
-                    "needed": completion[enrolment.pk].required_hours,
+                    "hours": hours_text(completion[enrolment.pk].hours),
+                    "needed": hours_text(completion[enrolment.pk].required_hours),
                 }
             )
         settings_ = _settings_for(enrolment.cohort.activity)

@@ -1,0 +1,281 @@
+"""Issuing, numbering, freezing, revoking and reissuing certificates."""
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kvalis.audit.models import AuditEntry
+from kvalis.certificates import services
+from kvalis.certificates.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateCounter,
+    CertificateStatus,
+)
+from tests.certificates.conftest import completer
+from tests.factories import (
+    ActivityCertificateSettingsFactory,
+    CertificateIssuerFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    OrganisationFactory,
+    SessionFactory,
+)
+
+VILNIUS = ZoneInfo("Europe/Vilnius")
+
+
+def test_issue_numbers_freezes_and_audits(world, issuer, mailoutbox):
+    enrolment = completer(world)
+    certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    assert certificate.number.startswith("UVB-") and certificate.number.endswith("-0001")
+    assert certificate.status == CertificateStatus.VALID
+    assert certificate.hours == Decimal("8")
+    assert certificate.data["participant_name"] == "Eglė Čepulytė"
+    assert certificate.data["project_title"] == world.project.title
+    assert certificate.data["issuer_name"] == world.lead.name
+    assert certificate.data["signatory_name"] == "Dalia Žilinskienė"
+    assert len(certificate.verification_code) >= 12
+    assert AuditEntry.objects.filter(action="certificate.issue", object_id=str(certificate.pk))
+
+
+def test_issue_emails_the_participant_with_the_pdf(
+    world, issuer, mailoutbox, django_capture_on_commit_callbacks
+):
+    enrolment = completer(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [enrolment.person.email]
+    assert certificate.number in message.subject
+    name, content, mimetype = message.attachments[0]
+    assert name == f"{certificate.number}.pdf" and mimetype == "application/pdf"
+    assert content.startswith(b"%PDF")
+    assert certificate.verification_code in message.body
+
+
+def test_late_arrival_is_certified_with_the_credited_hours(world, issuer):
+    enrolment = completer(world, status="late", minutes=315)  # 7 academic hours of 8
+    certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    assert certificate.hours == Decimal("7.0")
+
+
+def test_issue_refuses_who_did_not_complete(world, issuer):
+    enrolment = completer(world, status="late", minutes=90)  # 2 of 8 hours
+    with pytest.raises(ValidationError, match="nebaigė veiklos"):
+        services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    assert not Certificate.objects.exists()
+    assert not CertificateCounter.objects.filter(last_number__gt=0).exists()
+
+
+def test_issue_refuses_unconfirmed_enrolment(world, issuer):
+    enrolment = completer(world)
+    enrolment.status = "waiting"
+    enrolment.waiting_position = 1
+    enrolment.save()
+    with pytest.raises(ValidationError, match="tik patvirtintiems"):
+        services.certificate_issue(enrolment=enrolment, actor=world.alice)
+
+
+def test_issue_refuses_activity_without_issuer(world):
+    enrolment = completer(world)
+    with pytest.raises(ValidationError, match="kas išduoda"):
+        services.certificate_issue(enrolment=enrolment, actor=world.alice)
+
+
+def test_issue_refuses_a_second_valid_certificate(world, issuer):
+    enrolment = completer(world)
+    services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    with pytest.raises(ValidationError, match="jau turi galiojantį"):
+        services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    assert Certificate.objects.count() == 1
+
+
+def test_numbers_run_per_prefix_and_year(world, issuer):
+    other = CertificateIssuerFactory(
+        project=world.project,
+        prefix="USC",
+        organisation=OrganisationFactory(name="Utenos švietimo centras"),
+    )
+    cohort2 = CohortFactory(activity=ActivityCertificateSettingsFactory(issuer=other).activity)
+    SessionFactory(cohort=cohort2)
+    first = services.certificate_issue(
+        enrolment=completer(world),
+        actor=world.alice,
+        issued_at=datetime(2014, 6, 1, tzinfo=VILNIUS),
+    )
+    second = services.certificate_issue(
+        enrolment=completer(world, last="Jonaitė"),
+        actor=world.alice,
+        issued_at=datetime(2014, 6, 2, tzinfo=VILNIUS),
+    )
+    next_year = services.certificate_issue(
+        enrolment=completer(world, last="Petraitė"),
+        actor=world.alice,
+        issued_at=datetime(2015, 1, 5, tzinfo=VILNIUS),
+    )
+    assert [first.number, second.number, next_year.number] == [
+        "UVB-2014-0001",
+        "UVB-2014-0002",
+        "UVB-2015-0001",
+    ]
+    other_series = services._number_and_insert(
+        [
+            services._build(
+                enrolment=EnrolmentFactory(cohort=cohort2),
+                issuer=other,
+                settings_=None,
+                hours=Decimal("8"),
+                issued_at=datetime(2014, 6, 3, tzinfo=VILNIUS),
+                actor=None,
+            )
+        ]
+    )
+    assert other_series[0].number == "USC-2014-0001"
+
+
+def test_a_failed_issue_gives_its_number_back(world, issuer):
+    enrolment = completer(world)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.certificate_issue(enrolment=enrolment, actor=world.alice)
+        raise RuntimeError("the insert's transaction fails later")
+    assert not Certificate.objects.exists()
+    assert not CertificateCounter.objects.filter(last_number__gt=0).exists()
+    again = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    assert again.sequence == 1
+
+
+def test_database_refuses_duplicate_numbers(world, issuer):
+    from django.db import IntegrityError
+
+    from tests.factories import CertificateFactory
+
+    CertificateFactory(enrolment__cohort=world.cohort, issuer=issuer, number="UVB-2014-0009")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CertificateFactory(enrolment__cohort=world.cohort, issuer=issuer, number="UVB-2014-0009")
+
+
+def test_frozen_data_survives_project_changes(world, issuer, client):
+    certificate = services.certificate_issue(enrolment=completer(world), actor=world.alice)
+    old_title = world.project.title
+    world.project.title = "Visai kitas pavadinimas"
+    world.project.save()
+    world.activity.title = "Pervadinta veikla"
+    world.activity.save()
+    certificate.refresh_from_db()
+    assert certificate.data["project_title"] == old_title
+    response = client.get(f"/verify/{certificate.verification_code}/")
+    assert old_title in response.text
+    assert "Pervadinta veikla" not in response.text
+    from kvalis.certificates.pdf import render_certificate
+    from tests.certificates.test_pdf import pdf_text
+
+    text = pdf_text(render_certificate(certificate))
+    assert old_title in text and "Visai kitas" not in text
+
+
+def test_revoke_needs_a_reason_and_keeps_the_row(world, issuer):
+    certificate = services.certificate_issue(enrolment=completer(world), actor=world.alice)
+    with pytest.raises(ValidationError):
+        services.certificate_revoke(certificate=certificate, actor=world.alice, reason="  ")
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.VALID
+    services.certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Klaidingai išduotas"
+    )
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.REVOKED
+    assert certificate.revoked_reason == "Klaidingai išduotas"
+    assert certificate.revoked_by == world.alice and certificate.revoked_at
+    assert AuditEntry.objects.filter(action="certificate.revoke").count() == 1
+    with pytest.raises(ValidationError):
+        services.certificate_revoke(certificate=certificate, actor=world.alice, reason="vėl")
+
+
+def test_reissue_gives_a_new_number_and_links_both_ways(world, issuer):
+    enrolment = completer(world)
+    old = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    enrolment.person.last_name = "Čepulytė-Žukienė"
+    enrolment.person.save()
+    new = services.certificate_reissue(
+        certificate=old, actor=world.alice, reason="Pasikeitė pavardė"
+    )
+    old.refresh_from_db()
+    assert old.status == CertificateStatus.REPLACED
+    assert old.revoked_reason == "Pasikeitė pavardė"
+    assert new.replaces == old and old.replaced_by == new
+    assert new.number != old.number and new.sequence == old.sequence + 1
+    assert new.participant_name == "Eglė Čepulytė-Žukienė"
+    assert old.participant_name == "Eglė Čepulytė"
+    assert AuditEntry.objects.filter(action="certificate.reissue").count() == 1
+    with pytest.raises(ValidationError):
+        services.certificate_reissue(certificate=old, actor=world.alice, reason="dar kartą")
+
+
+def test_bulk_issue_certifies_completers_only_and_mails_them(
+    world, issuer, mailoutbox, django_capture_on_commit_callbacks
+):
+    done = [completer(world, last=f"Baigusi{i}") for i in range(3)]
+    holder = completer(world, last="Jau-turi")
+    services.certificate_issue(enrolment=holder, actor=world.alice)
+    mailoutbox.clear()
+    completer(world, last="Nebaigusi", status="absent")
+    EnrolmentFactory(cohort=world.cohort, status="cancelled")
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
+    batch.refresh_from_db()
+    assert batch.status == "done"
+    assert (batch.total, batch.done) == (3, 3)
+    issued = Certificate.objects.filter(batch=batch)
+    assert {c.enrolment_id for c in issued} == {e.pk for e in done}
+    assert sorted(c.sequence for c in Certificate.objects.all()) == [1, 2, 3, 4]
+    assert all(c.pdf for c in issued)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(e.person.email for e in done)
+    assert AuditEntry.objects.filter(action="certificate.issue_bulk").count() == 1
+
+
+def test_bulk_issue_with_nobody_waiting_is_refused(world, issuer):
+    completer(world, status="absent")
+    with pytest.raises(ValidationError, match="nėra laukiančių"):
+        services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
+    assert not CertificateBatch.objects.exists()
+
+
+def test_issuer_prefix_must_be_capital_letters(world):
+    with pytest.raises(ValidationError):
+        services.certificate_issuer_save(
+            project=world.project,
+            actor=world.alice,
+            organisation=world.lead,
+            prefix="uv b!",
+            signatory_name="A",
+            signatory_position="B",
+        )
+    issuer = services.certificate_issuer_save(
+        project=world.project,
+        actor=world.alice,
+        organisation=world.lead,
+        prefix="uvb",
+        signatory_name="Dalia Žilinskienė",
+        signatory_position="direktorė",
+    )
+    assert issuer.prefix == "UVB"
+
+
+def test_issuer_prefix_cannot_change_after_issue(world, issuer):
+    services.certificate_issue(enrolment=completer(world), actor=world.alice)
+    with pytest.raises(ValidationError):
+        services.certificate_issuer_save(
+            project=world.project,
+            actor=world.alice,
+            issuer=issuer,
+            organisation=world.lead,
+            prefix="NEW",
+            signatory_name="A",
+            signatory_position="B",
+        )
