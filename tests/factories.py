@@ -214,9 +214,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
 
     activity = factory.SubFactory(ActivityFactory)
     project = factory.LazyAttribute(lambda o: o.activity.project)
-    template = factory.SubFactory(
-        SurveyTemplateFactory, project=factory.SelfAttribute("..project")
-    )
+    template = factory.SubFactory(SurveyTemplateFactory, project=factory.SelfAttribute("..project"))
     cohort = None
     title = factory.Sequence(lambda n: f"Apklausa {n}")
     status = "open"
@@ -252,3 +250,145 @@ class ImportBatchFactory(factory.django.DjangoModelFactory):
     project = factory.LazyAttribute(lambda o: o.cohort.activity.project)
     filename = "darbuotojai.csv"
     header = ["Vardas", "Pavardė"]
+
+
+# --- certificates app -----------------------------------------------------------------------
+
+
+class CertificateIssuerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.CertificateIssuer"
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.LazyAttribute(lambda o: o.project.lead)
+    prefix = factory.Sequence(lambda n: f"UVB{n}")
+    signatory_name = "Dalia Žilinskienė"
+    signatory_position = "direktorė"
+
+
+class ActivityCertificateSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.ActivityCertificateSettings"
+
+    activity = factory.SubFactory(ActivityFactory)
+    issuer = factory.SubFactory(
+        CertificateIssuerFactory, project=factory.SelfAttribute("..activity.project")
+    )
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A valid certificate made directly (no numbering service): for access and page tests."""
+
+    class Meta:
+        model = "certificates.Certificate"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    project = factory.LazyAttribute(lambda o: o.enrolment.cohort.activity.project)
+    person = factory.LazyAttribute(lambda o: o.enrolment.person)
+    issuer = factory.LazyAttribute(
+        lambda o: CertificateIssuerFactory(project=o.enrolment.cohort.activity.project)
+    )
+    prefix = factory.LazyAttribute(lambda o: o.issuer.prefix)
+    year = 2014
+    sequence = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda o: f"{o.prefix}-{o.year}-{o.sequence:04d}")
+    verification_code = factory.Sequence(lambda n: f"TESTCODE{n:08d}")
+    issued_at = factory.LazyFunction(lambda: datetime(2014, 6, 1, 12, tzinfo=VILNIUS))
+    participant_name = factory.LazyAttribute(lambda o: o.enrolment.person.full_name)
+    hours = Decimal("16")
+    data = factory.LazyAttribute(
+        lambda o: {
+            "participant_name": o.enrolment.person.full_name,
+            "hours": "16",
+            "certificate_title": "",
+            "custom_text": "",
+            "activity_title": o.enrolment.cohort.activity.title,
+            "activity_kind": "module",
+            "learning_outcomes": "",
+            "project_title": o.enrolment.cohort.activity.project.title,
+            "project_code": o.enrolment.cohort.activity.project.code,
+            "funder_name": "",
+            "cohort_name": o.enrolment.cohort.name,
+            "start_date": o.enrolment.cohort.start_date.isoformat(),
+            "end_date": o.enrolment.cohort.end_date.isoformat(),
+            "place": "Utena",
+            "issuer_name": o.issuer.organisation.name,
+            "signatory_name": o.issuer.signatory_name,
+            "signatory_position": o.issuer.signatory_position,
+        }
+    )
+
+
+class CertificateBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.CertificateBatch"
+
+    cohort = factory.SubFactory(CohortFactory)
+    project = factory.LazyAttribute(lambda o: o.cohort.activity.project)
+    status = "done"
+    total = 0
+    done = 0
+
+
+# --- visits -----------------------------------------------------------------------------------
+
+
+class StudyVisitFactory(factory.django.DjangoModelFactory):
+    """A study visit to Tallinn with its own study-visit activity and travelling cohort."""
+
+    class Meta:
+        model = "visits.StudyVisit"
+        exclude = ["project"]
+
+    project = factory.SubFactory(ProjectFactory)
+    activity = factory.LazyAttribute(
+        lambda o: ActivityFactory(project=o.project, kind="study_visit", title="Išvyka į Taliną")
+    )
+    cohort = factory.LazyAttribute(
+        lambda o: CohortFactory(
+            activity=o.activity,
+            name="Išvykos grupė",
+            start_date=date(2014, 11, 5),
+            end_date=date(2014, 11, 7),
+            capacity=20,
+        )
+    )
+    destination_city = "Talinas"
+    destination_country = "Estija"
+    start_date = date(2014, 11, 5)
+    end_date = date(2014, 11, 7)
+    places = 20
+    min_completed_modules = 1
+
+
+class HostVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "visits.HostVisit"
+
+    visit = factory.SubFactory(StudyVisitFactory)
+    organisation_name = factory.Sequence(lambda n: f"Talino kultūros centras {n} (iliustracinis)")
+    city = "Talinas"
+    country = "Estija"
+    starts_at = factory.LazyAttribute(
+        lambda o: datetime.combine(o.visit.start_date, time(10), tzinfo=VILNIUS)
+    )
+    topic = "Jaunimo erdvės"
+
+
+class TravellerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "visits.Traveller"
+
+    visit = factory.SubFactory(StudyVisitFactory)
+    person = factory.SubFactory(PersonFactory)
+    status = "traveller"
+    completed_modules = 1
+
+
+class TravellerCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "visits.TravellerCost"
+
+    traveller = factory.SubFactory(TravellerFactory)
+    expense = factory.SubFactory(ExpenseFactory)
+    amount = factory.LazyAttribute(lambda o: o.expense.amount)

@@ -13,16 +13,20 @@ URL_KWARGS = {
     "partner_pk": lambda w: w.partner_b.pk,
     "venue_pk": lambda w: _venue(w).pk,
     "membership_pk": lambda w: w.project.memberships.get(user=w.bob).pk,
+    "survey_pk": lambda w: _survey(w).pk,
+    "template_pk": lambda w: _survey(w).template.pk,
+    "question_pk": lambda w: _survey(w).template.questions.first().pk,
+    "survey_public_id": lambda w: _survey(w).public_id,
     "line_pk": lambda w: _budget_line(w).pk,
     "expense_pk": lambda w: _expense(w).pk,
     "visit_pk": lambda w: _study_visit(w).pk,
     "host_pk": lambda w: _host_visit(w).pk,
     "traveller_pk": lambda w: _traveller(w).pk,
     "cost_pk": lambda w: _traveller_cost(w).pk,
-    "survey_pk": lambda w: _survey(w).pk,
-    "template_pk": lambda w: _survey(w).template.pk,
-    "question_pk": lambda w: _survey(w).template.questions.first().pk,
-    "survey_public_id": lambda w: _survey(w).public_id,
+    "certificate_pk": lambda w: _certificate(w).pk,
+    "verification_code": lambda w: _certificate(w).verification_code,
+    "issuer_pk": lambda w: _certificate(w).issuer_id,
+    "batch_pk": lambda w: _certificate_batch(w).pk,
     "cohort_public_id": lambda w: _open_cohort(w).public_id,
     "enrolment_pk": lambda w: _enrolment(w).pk,
     "import_pk": lambda w: _import_batch(w).pk,
@@ -41,6 +45,8 @@ PUBLIC_URLS = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "projects:public",
+    "certificates:verify_form",
+    "certificates:verify",
     "enrolment:catalogue",
     "enrolment:apply",
     "enrolment:applied",
@@ -67,6 +73,7 @@ def _reset_token(world) -> str:
 # Where a kwarg name means something else in one URL than in URL_KWARGS (a generic `token`),
 # give that URL its own values: URL name -> {kwarg: function(world)}. These win over URL_KWARGS.
 URL_KWARGS_BY_NAME = {
+    "visits:create": {"activity_pk": lambda w: _study_visit_activity(w).pk},
     "attendance:checkin_link": {
         "public_id": lambda w: w.session.public_id,
         "token": lambda w: _checkin_token(w),
@@ -141,7 +148,6 @@ def _traveller_cost(world):
     )
 
 
-
 def _survey(world):
     """An open survey of `world.activity` with one question (surveys app)."""
     from tests.factories import SurveyFactory, SurveyQuestionFactory
@@ -159,21 +165,30 @@ def _checkin_token(world) -> str:
     return token_for(world.session)
 
 
-def _survey(world):
-    """An open survey of `world.activity` with one question (surveys app)."""
-    from tests.factories import SurveyFactory, SurveyQuestionFactory
+def _certificate(world):
+    from tests.factories import CertificateFactory
 
-    survey = world.activity.surveys.first()
-    if survey is None:
-        survey = SurveyFactory(activity=world.activity)
-        SurveyQuestionFactory(template=survey.template)
-    return survey
+    if not hasattr(world, "_certificate"):
+        world._certificate = CertificateFactory(
+            enrolment__cohort=world.cohort, enrolment__person=world.person_a
+        )
+    return world._certificate
 
 
-def _checkin_token(world) -> str:
-    from kvalis.attendance.checkin import token_for
+def _certificate_batch(world):
+    from tests.factories import CertificateBatchFactory
 
-    return token_for(world.session)
+    return CertificateBatchFactory(cohort=world.cohort)
+
+
+def _study_visit_activity(world):
+    """A study-visit activity with a cohort and no visit yet: its set-up page answers 200."""
+    from tests.factories import ActivityFactory, CohortFactory
+
+    activity = ActivityFactory(project=world.project, kind="study_visit", title="Išvyka")
+    CohortFactory(activity=activity)
+    return activity
+
 
 
 # --- enrolment --------------------------------------------------------------------------------
