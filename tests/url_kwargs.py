@@ -73,6 +73,7 @@ def _reset_token(world) -> str:
 # Where a kwarg name means something else in one URL than in URL_KWARGS (a generic `token`),
 # give that URL its own values: URL name -> {kwarg: function(world)}. These win over URL_KWARGS.
 URL_KWARGS_BY_NAME = {
+    "surveys:answer": {"survey_public_id": lambda w: _survey_for_alice(w).public_id},
     "visits:create": {"activity_pk": lambda w: _study_visit_activity(w).pk},
     "attendance:checkin_link": {
         "public_id": lambda w: w.session.public_id,
@@ -237,3 +238,13 @@ def _calendar_token(world):
     from kvalis.enrolment.models import CalendarToken
 
     return CalendarToken.objects.get_or_create(person=world.person_a)[0]
+
+
+def _survey_for_alice(world):
+    """The answer page opens only for a participant: enrol alice's own person in the cohort."""
+    from tests.factories import EnrolmentFactory, PersonFactory
+
+    survey = _survey(world)
+    person = PersonFactory(user=world.alice, email=world.alice.email)
+    EnrolmentFactory(person=person, cohort=world.cohort)
+    return survey
