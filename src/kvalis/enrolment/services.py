@@ -106,7 +106,9 @@ def _set_password_context(person: Person) -> dict:
     return {"set_password_url": notifications.set_password_url(user)}
 
 
-def cohort_promote_waiting(*, cohort: Cohort, actor=None, today: date | None = None) -> list:
+def cohort_promote_waiting(
+    *, cohort: Cohort, actor=None, today: date | None = None, notify: bool = True
+) -> list:
     """Move people from the waiting list into free seats, in list order, and tell them.
 
     A waiting nominee of a partner may take the partner's reserved seat; anyone may take a
@@ -133,7 +135,8 @@ def cohort_promote_waiting(*, cohort: Cohort, actor=None, today: date | None = N
             obj=enrolment,
             project=cohort.activity.project,
         )
-        notifications.notify(enrolment, "promoted", **_set_password_context(enrolment.person))
+        if notify:
+            notifications.notify(enrolment, "promoted", **_set_password_context(enrolment.person))
         promoted.append(enrolment)
         if seats.free == 0:
             break
@@ -498,7 +501,7 @@ def enrolment_cancel(
     if notify:
         notifications.notify(enrolment, "cancelled")
     _renumber_waiting(cohort)
-    cohort_promote_waiting(cohort=cohort, actor=actor, today=today)
+    cohort_promote_waiting(cohort=cohort, actor=actor, today=today, notify=notify)
     return enrolment
 
 
@@ -554,7 +557,7 @@ def enrolment_move(
 
 @transaction.atomic
 def cohort_capacity_set(
-    *, actor, cohort: Cohort, capacity: int, today: date | None = None
+    *, actor, cohort: Cohort, capacity: int, today: date | None = None, notify: bool = True
 ) -> Cohort:
     """Change a cohort's capacity; more seats promote people from the waiting list."""
     cohort = _lock_cohort(cohort.pk)
@@ -575,7 +578,7 @@ def cohort_capacity_set(
         project=cohort.activity.project,
         data={"from": old, "to": capacity},
     )
-    cohort_promote_waiting(cohort=cohort, actor=actor, today=today)
+    cohort_promote_waiting(cohort=cohort, actor=actor, today=today, notify=notify)
     return cohort
 
 
@@ -612,6 +615,7 @@ def quota_set(
     seats: int,
     release_on: date | None,
     today: date | None = None,
+    notify: bool = True,
 ) -> Quota | None:
     """Reserve `seats` of the cohort for a partner until `release_on` (0 seats removes it)."""
     cohort = _lock_cohort(cohort.pk)
@@ -650,12 +654,12 @@ def quota_set(
             "release_on": release_on.isoformat() if release_on else None,
         },
     )
-    cohort_promote_waiting(cohort=cohort, actor=actor, today=today)
+    cohort_promote_waiting(cohort=cohort, actor=actor, today=today, notify=notify)
     return quota
 
 
 @transaction.atomic
-def quotas_release_due(*, today: date | None = None) -> int:
+def quotas_release_due(*, today: date | None = None, notify: bool = True) -> int:
     """Promote waiting people into quota seats released today or earlier (run daily)."""
     today = _today(today)
     cohort_ids = (
@@ -666,7 +670,7 @@ def quotas_release_due(*, today: date | None = None) -> int:
     promoted = 0
     for cohort_id in sorted(set(cohort_ids)):
         cohort = _lock_cohort(cohort_id)
-        promoted += len(cohort_promote_waiting(cohort=cohort, today=today))
+        promoted += len(cohort_promote_waiting(cohort=cohort, today=today, notify=notify))
     return promoted
 
 
