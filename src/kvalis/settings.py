@@ -150,6 +150,8 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["kvalis.formats"]
 
 STATIC_URL = "/static/"
+# The project's own assets (kvalis.css) live in the package, which is not an app itself.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

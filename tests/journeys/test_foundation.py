@@ -1,0 +1,116 @@
+"""The foundation journey in a real browser: the demo coordinator signs in, opens the Utena
+project and sees its consortium; the pages pass axe-core (WCAG 2.1 AA) and fit a phone."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from kvalis.demo import data
+from tests.browser import axe_violations, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+COORDINATOR = "coordinator@demo.kvalis.lt"
+CONSORTIUM = [
+    "Utenos A. ir M. Miškinių viešoji biblioteka",
+    "Vilniaus universiteto Komunikacijos fakultetas",
+    "Utenos švietimo centras",
+    "Sėkmės mokykla",
+    "Anykšči",
+    "Ignalin",
+    "Molėt",
+    "Zaras",
+    "Visagin",
+]
+PHONE = {"width": 375, "height": 812}
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}×: "
+        f"{', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in violations
+    )
+
+
+def assert_accessible(page, what: str) -> None:
+    # kvalis.css really applies (axe-core's contrast check is only meaningful with it).
+    assert page.evaluate("() => getComputedStyle(document.body).display") == "flex", what
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core on {what}:\n{describe(violations)}"
+
+
+def record_console_errors(page) -> list[str]:
+    """Console errors: a missing asset, a script or style blocked by the CSP."""
+    errors: list[str] = []
+    # Failed loads are caught with their address below; the console only repeats them (and
+    # adds the browser's own /favicon.ico guess).
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and errors.append(message.text)
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("/favicon.ico")
+            and errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    return errors
+
+
+@pytest.fixture
+def demo_loaded(transactional_db):
+    call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_coordinator_signs_in_and_sees_the_project_and_its_partners(demo_loaded, page, live_server):
+    errors = record_console_errors(page)
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "lt")
+    assert_accessible(page, "the sign-in page")
+
+    login(page, live_server, COORDINATOR, data.DEMO_PASSWORD)
+    assert page.url.endswith("/projects/"), page.url
+    assert_accessible(page, "the dashboard")
+
+    page.get_by_role("link", name=re.compile("Utenos regiono")).first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/projects/{data.PROJECT_CODE}/"), page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Utenos regiono")
+    expect(page.locator("main")).to_contain_text("25 000,00 Lt")
+    partners = page.locator("#partners-h ~ .table-wrap tbody tr")
+    expect(partners).to_have_count(9)
+    table = partners.all_inner_texts()
+    for name in CONSORTIUM:
+        assert any(name in row for row in table), f"{name} missing from the partners: {table}"
+    assert_accessible(page, "the project page")
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/projects/", f"/projects/{data.PROJECT_CODE}/", f"/projects/{data.PROJECT_CODE}/people/"],
+    ids=["dashboard", "project", "people"],
+)
+def test_pages_fit_a_phone_without_sideways_scrolling(demo_loaded, new_context, live_server, path):
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    login(page, live_server, COORDINATOR, data.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}{path}")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    # A mobile browser widens its layout viewport to fit content that overflows, so compare with
+    # the phone's width, not with window.innerWidth. Wide tables scroll inside their .table-wrap.
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px phone"
+    assert_accessible(page, f"{path} on a phone")
