@@ -7,6 +7,7 @@ line. They run in this order; a later step may rely on what earlier ones created
 STEPS = [
     "core",
     "enrolment",
+    "attendance",
     "budget",
     "visits",
 ]
