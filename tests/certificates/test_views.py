@@ -1,0 +1,286 @@
+"""Pages: public verification, the participant's own, the register and the coordinator's tools.
+Every back-office view is tried by alice (coordinator), bob (partner) and charlie (outsider)."""
+
+import pytest
+from django.urls import reverse
+
+from kvalis.certificates import services
+from kvalis.certificates.models import Certificate, CertificateIssuer, CertificateStatus
+from tests.certificates.conftest import completer
+from tests.factories import CertificateFactory, UserFactory
+
+
+@pytest.fixture
+def certificate(world, issuer):
+    return services.certificate_issue(enrolment=completer(world), actor=world.alice)
+
+
+# --- public verification ----------------------------------------------------------------------
+
+
+def test_verification_page_shows_a_valid_certificate_without_contact_data(client, certificate):
+    response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
+    assert response.status_code == 200
+    assert "Šis pažymėjimas galioja." in response.text
+    assert certificate.number in response.text and "Eglė Čepulytė" in response.text
+    person = certificate.person
+    assert person.email not in response.text
+    assert person.organisation.name not in response.text or (
+        person.organisation.name == certificate.data["issuer_name"]
+    )
+
+
+def test_verification_page_shows_revocation_date_and_reason(client, world, certificate):
+    services.certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Dokumentai suklastoti"
+    )
+    response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
+    assert "Šis pažymėjimas panaikintas." in response.text
+    assert "Dokumentai suklastoti" in response.text
+    certificate.refresh_from_db()
+    assert certificate.revoked_at.strftime("%Y-%m-%d") in response.text
+
+
+def test_verification_page_of_a_replaced_certificate_links_to_the_replacement(
+    client, world, certificate
+):
+    new = services.certificate_reissue(
+        certificate=certificate, actor=world.alice, reason="Pataisyta pavardė"
+    )
+    response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
+    assert "Šis pažymėjimas pakeistas nauju." in response.text
+    assert reverse("certificates:verify", args=[new.verification_code]) in response.text
+
+
+def test_unknown_code_answers_404_with_a_message(client, db):
+    response = client.get(reverse("certificates:verify", args=["NOSUCHCODE123456"]))
+    assert response.status_code == 404
+    assert "Pažymėjimo su kodu NOSUCHCODE123456 nėra" in response.text
+
+
+def test_verify_form_normalises_a_typed_code(client, certificate):
+    code = certificate.verification_code
+    typed = f" {code[:4].lower()} {code[4:8]}-{code[8:]} "
+    response = client.get(reverse("certificates:verify_form"), {"code": typed})
+    assert response.status_code == 302
+    assert response.url == reverse("certificates:verify", args=[code])
+
+
+def test_verify_form_refuses_an_empty_code(client, db):
+    response = client.get(reverse("certificates:verify_form"), {"code": "---"})
+    assert response.status_code == 200
+    assert "Įveskite pažymėjime išspausdintą kodą." in response.text
+
+
+# --- the participant's own ---------------------------------------------------------------------
+
+
+def test_participant_lists_and_downloads_own_certificate(client, world, participant):
+    user, enrolment = participant
+    certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    client.force_login(user)
+    response = client.get(reverse("certificates:my_certificates"))
+    assert certificate.number in response.text
+    pdf = client.get(reverse("certificates:my_certificate_pdf", args=[certificate.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_someone_elses_certificate_download_is_404(client, world, participant, certificate):
+    user, _enrolment = participant
+    client.force_login(user)
+    response = client.get(reverse("certificates:my_certificate_pdf", args=[certificate.pk]))
+    assert response.status_code == 404
+
+
+def test_user_without_person_sees_no_certificates(client, world, certificate):
+    client.force_login(world.charlie)
+    response = client.get(reverse("certificates:my_certificates"))
+    assert response.status_code == 200 and certificate.number not in response.text
+    assert client.get(reverse("certificates:my_cpd_pdf")).status_code == 404
+
+
+def test_participant_cpd_record_and_transcript(client, world, participant):
+    from tests.certificates.test_pdf import pdf_text
+
+    user, enrolment = participant
+    certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    client.force_login(user)
+    response = client.get(reverse("certificates:my_cpd"))
+    assert certificate.number in response.text and world.activity.title in response.text
+    pdf = client.get(reverse("certificates:my_cpd_pdf"))
+    text = pdf_text(pdf.content)
+    assert "Kvalifikacijos tobulinimo suvestinė" in text and certificate.number in text
+
+
+def test_cpd_record_lists_completed_activity_without_certificate(world, participant):
+    from kvalis.certificates.selectors import cpd_record
+
+    _user, enrolment = participant
+    record = cpd_record(enrolment.person)
+    assert [line.number for line in record.lines] == [""]
+    assert record.total_hours == 8
+
+
+# --- back office ---------------------------------------------------------------------------------
+
+
+def _get(client, user, name, *args):
+    client.force_login(user)
+    return client.get(reverse(name, args=args))
+
+
+@pytest.mark.parametrize(
+    "name", ["certificates:overview", "certificates:register", "certificates:issuers"]
+)
+def test_project_pages_for_three_personas(client, world, certificate, name):
+    assert _get(client, world.alice, name, world.project.code).status_code == 200
+    assert _get(client, world.bob, name, world.project.code).status_code == 404
+    assert _get(client, world.charlie, name, world.project.code).status_code == 404
+
+
+def test_certificate_pages_for_three_personas(client, world, certificate):
+    for name in ["certificates:detail", "certificates:pdf"]:
+        args = (world.project.code, certificate.pk)
+        assert _get(client, world.alice, name, *args).status_code == 200
+        assert _get(client, world.bob, name, *args).status_code == 404
+        assert _get(client, world.charlie, name, *args).status_code == 404
+
+
+def test_cohort_page_for_three_personas(client, world, certificate):
+    args = (world.project.code, world.cohort.pk)
+    response = _get(client, world.alice, "certificates:cohort", *args)
+    assert response.status_code == 200 and certificate.number in response.text
+    assert _get(client, world.bob, "certificates:cohort", *args).status_code == 404
+    assert _get(client, world.charlie, "certificates:cohort", *args).status_code == 404
+
+
+def test_person_cpd_for_three_personas(client, world, certificate):
+    args = (world.project.code, certificate.person_id)
+    response = _get(client, world.alice, "certificates:person_cpd", *args)
+    assert response.status_code == 200 and certificate.number in response.text
+    assert _get(client, world.alice, "certificates:person_cpd_pdf", *args).status_code == 200
+    assert _get(client, world.bob, "certificates:person_cpd", *args).status_code == 404
+    assert _get(client, world.charlie, "certificates:person_cpd", *args).status_code == 404
+
+
+def test_funder_reads_the_register_but_cannot_revoke(client, world, funder, certificate):
+    response = _get(client, funder, "certificates:register", world.project.code)
+    assert response.status_code == 200 and certificate.number in response.text
+    detail = _get(client, funder, "certificates:detail", world.project.code, certificate.pk)
+    assert detail.status_code == 200 and "revoke-reason" not in detail.text
+    response = client.post(
+        reverse("certificates:revoke", args=[world.project.code, certificate.pk]),
+        {"revoke-reason": "Ne"},
+    )
+    assert response.status_code == 404
+    assert _get(client, funder, "certificates:overview", world.project.code).status_code == 404
+
+
+def test_register_filters_and_exports(client, world, certificate):
+    other = CertificateFactory(enrolment__cohort=world.cohort, participant_name="Zita Žukauskienė")
+    client.force_login(world.alice)
+    url = reverse("certificates:register", args=[world.project.code])
+    response = client.get(url, {"q": "Čepulytė"})
+    assert certificate.number in response.text and other.number not in response.text
+    export = reverse("certificates:register_export", args=[world.project.code])
+    csv = client.get(export, {"format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    body = csv.content.decode("utf-8-sig")
+    assert certificate.number in body and "Eglė Čepulytė" in body
+    xlsx = client.get(export)
+    assert xlsx.content[:2] == b"PK"
+    assert client.get(url, {"status": "revoked"}).text.count(certificate.number) == 0
+
+
+def test_revoke_view_for_three_personas_and_bad_input(client, world, certificate):
+    url = reverse("certificates:revoke", args=[world.project.code, certificate.pk])
+    for user in (world.bob, world.charlie):
+        client.force_login(user)
+        assert client.post(url, {"revoke-reason": "Ne"}).status_code == 404
+    client.force_login(world.alice)
+    response = client.post(url, {"revoke-reason": ""})
+    assert response.status_code == 400
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.VALID
+    response = client.post(url, {"revoke-reason": "Klaidingai išduotas"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.REVOKED
+
+
+def test_reissue_view_creates_the_replacement(client, world, certificate):
+    client.force_login(world.alice)
+    url = reverse("certificates:reissue", args=[world.project.code, certificate.pk])
+    response = client.post(url, {"reissue-reason": "Pataisyta pavardė"})
+    new = Certificate.objects.get(replaces=certificate)
+    assert response.url == reverse("certificates:detail", args=[world.project.code, new.pk])
+
+
+def test_bulk_issue_view_shows_progress(
+    client, world, issuer, mailoutbox, django_capture_on_commit_callbacks
+):
+    completer(world)
+    completer(world, last="Jonaitienė")
+    client.force_login(world.alice)
+    url = reverse("certificates:cohort_issue_bulk", args=[world.project.code, world.cohort.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert "Išduota 2 iš 2 pažymėjimų" in page.text
+    partial = client.get(response.url, headers={"HX-Request": "true"})
+    assert partial.text.strip().startswith('<div id="batch-progress"')
+    assert len(mailoutbox) == 2
+    for user in (world.bob, world.charlie):
+        client.force_login(user)
+        assert client.post(url).status_code == 404
+
+
+def test_single_issue_view_refuses_a_non_completer_with_a_message(client, world, issuer):
+    enrolment = completer(world, status="absent")
+    client.force_login(world.alice)
+    url = reverse("certificates:cohort_issue", args=[world.project.code, world.cohort.pk])
+    response = client.post(url, {"enrolment": enrolment.pk}, follow=True)
+    assert "nebaigė veiklos" in response.text
+    assert not Certificate.objects.exists()
+    assert client.post(url, {"enrolment": "x"}).status_code == 404
+
+
+def test_issuer_form_refuses_bad_prefix_and_creates_good_one(client, world):
+    client.force_login(world.alice)
+    url = reverse("certificates:issuers", args=[world.project.code])
+    data = {
+        "organisation": world.lead.pk,
+        "prefix": "u v!",
+        "signatory_name": "Dalia Žilinskienė",
+        "signatory_position": "direktorė",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "didžiųjų lotyniškų raidžių" in response.text
+    assert not CertificateIssuer.objects.exists()
+    response = client.post(url, {**data, "prefix": "UVB"})
+    assert response.status_code == 302
+    assert CertificateIssuer.objects.get().prefix == "UVB"
+
+
+def test_issuer_form_offers_only_consortium_organisations(client, world):
+    from tests.factories import OrganisationFactory
+
+    stranger = OrganisationFactory(name="Svetima įstaiga")
+    client.force_login(world.alice)
+    response = client.get(reverse("certificates:issuers", args=[world.project.code]))
+    assert world.lead.name in response.text and stranger.name not in response.text
+
+
+def test_activity_settings_view(client, world, issuer):
+    client.force_login(world.alice)
+    url = reverse("certificates:activity_settings", args=[world.project.code, world.activity.pk])
+    response = client.post(url, {"issuer": issuer.pk, "title": "Pažymėjimas", "custom_text": ""})
+    assert response.status_code == 302
+    world.activity.certificate_settings.refresh_from_db()
+    assert world.activity.certificate_settings.title == "Pažymėjimas"
+    other = UserFactory()
+    client.force_login(other)
+    assert client.get(url).status_code == 404
