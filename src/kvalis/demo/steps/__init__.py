@@ -8,6 +8,7 @@ STEPS = [
     "core",
     "enrolment",
     "attendance",
+    "surveys",
     "budget",
     "visits",
 ]
