@@ -1,12 +1,12 @@
 """Attendance of the demo sessions: exactly 160 distinct people trained, as the article says.
 
 Who attended is chosen deterministically among the confirmed enrolments of the three modules:
-of everyone confirmed, all but 160 are no-shows (marked absent) — at most two per cohort, any
-rest from the latest cohorts; the participant login and anyone confirmed for the study visit
-always attend. Of the 160, most attend both days of their module; some miss one day (absent or
-excused) and some arrive late, a few of those too late to complete. The patterns are assumed
-(the article gives only the total); the order is a hash of each person's e-mail, so every run
-and machine gives the same result.
+of everyone confirmed, all but 160 are no-shows (marked absent), spread evenly over the
+cohorts; the participant login and anyone confirmed for the study visit always attend. Of the
+160, most attend both days of their module; some miss one day (absent or excused) and some
+arrive late, a few of those too late to complete. The patterns are assumed (the article gives
+only the total); the order is a hash of each person's e-mail, so every run and machine gives
+the same result.
 """
 
 import hashlib
@@ -33,11 +33,11 @@ def _bucket(*parts: str) -> int:
 def _pattern(bucket: int, index: int, count: int) -> tuple[str, int | None]:
     """The status of a trained person's enrolment at the index-th of `count` sessions."""
     last = index == count - 1 and count > 1
-    if bucket < 2 and last:
+    if bucket < 1 and last:
         return AttendanceStatus.EXCUSED, None  # ill on the second day: does not complete
-    if bucket < 4 and last:
+    if bucket < 3 and last:
         return AttendanceStatus.ABSENT, None  # missed the second day: does not complete
-    if bucket < 6 and index == 0:
+    if bucket < 4 and index == 0:
         return AttendanceStatus.LATE, 150  # 3.3 of 8 hours: does not complete
     if bucket < 20 and index == 0:
         return AttendanceStatus.LATE, 300  # 6.7 of 8 hours: still completes
@@ -45,34 +45,35 @@ def _pattern(bucket: int, index: int, count: int) -> tuple[str, int | None]:
 
 
 def _no_shows(enrolments: list[Enrolment], keep: set[int], count: int) -> set[int]:
-    """`count` persons who never came: at most two per cohort first (ordinary no-shows), then
-    any rest from the latest cohorts, so that most cohorts stay above the completion bar."""
-    by_cohort: dict[int, list] = defaultdict(list)
-    start = {}
+    """`count` persons who never came, spread over the cohorts: a person is taken only while
+    each of their cohorts has fewer than `limit` no-shows, and the limit rises only when needed,
+    so that most cohorts stay above the completion bar."""
+    cohorts_of: dict[int, set[int]] = defaultdict(set)
+    people = {}
     for enrolment in enrolments:
-        if enrolment.cohort.activity.kind != ActivityKind.MODULE:
-            continue
-        start[enrolment.cohort_id] = (enrolment.cohort.start_date, enrolment.cohort_id)
-        by_cohort[enrolment.cohort_id].append(enrolment.person)
-    for people in by_cohort.values():
-        people.sort(key=lambda p: hashlib.sha256(p.email.lower().encode()).hexdigest())
-    order = sorted(by_cohort, key=lambda pk: start[pk])
-    chosen: list[int] = []
-
-    def take(cohort_id: int, limit: int) -> None:
-        taken = 0
-        for person in by_cohort[cohort_id]:
-            if len(chosen) == count or taken == limit:
-                return
-            if person.pk not in keep and person.pk not in chosen:
-                chosen.append(person.pk)
-                taken += 1
-
-    for cohort_id in order:
-        take(cohort_id, 2)
-    for cohort_id in reversed(order):
-        take(cohort_id, len(by_cohort[cohort_id]))
-    return set(chosen)
+        if enrolment.cohort.activity.kind == ActivityKind.MODULE:
+            cohorts_of[enrolment.person_id].add(enrolment.cohort_id)
+            people[enrolment.person_id] = enrolment.person
+    candidates = sorted(
+        (pk for pk in people if pk not in keep),
+        key=lambda pk: (
+            len(cohorts_of[pk]),
+            hashlib.sha256(people[pk].email.lower().encode()).hexdigest(),
+        ),
+    )
+    taken: dict[int, int] = defaultdict(int)
+    chosen: set[int] = set()
+    limit = 1
+    while len(chosen) < min(count, len(candidates)):
+        for pk in candidates:
+            if len(chosen) == count:
+                break
+            if pk not in chosen and all(taken[c] < limit for c in cohorts_of[pk]):
+                chosen.add(pk)
+                for cohort_id in cohorts_of[pk]:
+                    taken[cohort_id] += 1
+        limit += 1
+    return chosen
 
 
 def _chosen_person_ids(enrolments: list[Enrolment], participant_email: str) -> set[int]:
