@@ -248,9 +248,12 @@ def _enrolment_qs():
 
 
 def certificate_issue(
-    *, enrolment: Enrolment, actor, issued_at: datetime | None = None
+    *, enrolment: Enrolment, actor, issued_at: datetime | None = None, notify: bool = True
 ) -> Certificate:
-    """Issue one certificate to a confirmed enrolment that completed its activity."""
+    """Issue one certificate to a confirmed enrolment that completed its activity.
+
+    With `notify` (the default) its PDF is rendered and e-mailed after commit; without it (the
+    demo, imports of historical certificates) the PDF is rendered when first downloaded."""
     with transaction.atomic():
         # Lock the enrolment so that two coordinators cannot both issue to it.
         enrolment = _enrolment_qs().select_for_update(of=("self",)).get(pk=enrolment.pk)
@@ -287,7 +290,8 @@ def certificate_issue(
             project=enrolment.cohort.activity.project,
             data={"number": certificate.number, "enrolment": enrolment.pk},
         )
-        transaction.on_commit(lambda: _deliver([certificate.pk]))
+        if notify:
+            transaction.on_commit(lambda: _deliver([certificate.pk]))
     return certificate
 
 
@@ -390,7 +394,9 @@ def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> Certifica
 # --- revoke and reissue -----------------------------------------------------------------------
 
 
-def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def certificate_revoke(
+    *, certificate: Certificate, actor, reason: str, when: datetime | None = None
+) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the certificate is revoked.")})
@@ -399,7 +405,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         if certificate.status != CertificateStatus.VALID:
             raise ValidationError(_("Only a valid certificate can be revoked."))
         certificate.status = CertificateStatus.REVOKED
-        certificate.revoked_at = timezone.now()
+        certificate.revoked_at = when or timezone.now()
         certificate.revoked_reason = reason
         certificate.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         certificate.full_clean(exclude=["pdf"])
@@ -414,7 +420,14 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     return certificate
 
 
-def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def certificate_reissue(
+    *,
+    certificate: Certificate,
+    actor,
+    reason: str,
+    notify: bool = True,
+    when: datetime | None = None,
+) -> Certificate:
     """Replace a valid or revoked certificate by a new one (new number, data frozen anew, e.g.
     after a misspelt name was corrected). The old one stays, marked replaced, linking to it."""
     reason = (reason or "").strip()
@@ -431,8 +444,9 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
             activity_id=enrolment.cohort.activity_id
         ).first()
         issuer = settings_.issuer if settings_ else old.issuer
+        when = when or timezone.now()
         if old.status == CertificateStatus.VALID:
-            old.revoked_at = timezone.now()
+            old.revoked_at = when
             old.revoked_reason = reason
             old.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         old.status = CertificateStatus.REPLACED
@@ -443,7 +457,7 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
             issuer=issuer,
             settings_=settings_,
             hours=hours,
-            issued_at=timezone.now(),
+            issued_at=when,
             actor=actor,
             replaces=old,
         )
@@ -455,7 +469,8 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
             project=old.project,
             data={"number": new.number, "replaces": old.number, "reason": reason},
         )
-        transaction.on_commit(lambda: _deliver([new.pk]))
+        if notify:
+            transaction.on_commit(lambda: _deliver([new.pk]))
     return new
 
 

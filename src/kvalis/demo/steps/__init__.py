@@ -8,6 +8,7 @@ STEPS = [
     "core",
     "enrolment",
     "attendance",
+    "certificates",
     "surveys",
     "budget",
     "visits",
