@@ -33,4 +33,3 @@ def test_demo_enrols_the_seed_case_once(db):
     count = Enrolment.objects.count()
     assert enrolment.load() == first
     assert Enrolment.objects.count() == count
-

@@ -375,6 +375,8 @@ def check_rows(batch: ImportBatch, rows: Iterable[ImportRow]) -> list[Checked]:
             if not data[name]:
                 errors.append(_("%(field)s is missing.") % {"field": FIELDS[name]})
         for name, text in data.items():
+            if name == "phone" and PHONE_RE.match(text):
+                continue  # +370 ... is a phone number, not a formula
             if text.startswith(FORMULA_START):
                 errors.append(
                     _("%(field)s starts with “%(char)s”, like a spreadsheet formula.")

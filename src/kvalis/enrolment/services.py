@@ -5,7 +5,7 @@ transaction mode in settings serialises writers).
 """
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ from kvalis.enrolment.models import (
     EnrolmentNote,
     EnrolmentStatus,
     Quota,
+    Reminder,
 )
 from kvalis.enrolment.rules import ineligibility_reasons
 from kvalis.enrolment.selectors import cohort_seats, quota_used, registration_of
@@ -686,3 +687,27 @@ def calendar_token_reset(*, actor, person: Person) -> CalendarToken:
     token = CalendarToken.objects.create(person=person)
     audit_log(actor=actor, action="calendar.reset", obj=person)
     return token
+
+
+def reminders_send(*, days: int, today: date | None = None) -> int:
+    """Queue a reminder for every confirmed enrolment in a cohort starting within `days` days;
+    each enrolment gets one reminder at most (the Reminder row is unique per enrolment)."""
+    today = _today(today)
+    due = (
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.CONFIRMED,
+            cohort__start_date__gte=today,
+            cohort__start_date__lte=today + timedelta(days=days),
+            reminder__isnull=True,
+        )
+        .select_related("person__user", "cohort__activity__project", "cohort__venue")
+        .order_by("cohort__start_date", "id")
+    )
+    sent = 0
+    for enrolment in due:
+        with transaction.atomic():
+            _reminder, created = Reminder.objects.get_or_create(enrolment=enrolment)
+            if created:
+                notifications.notify(enrolment, "reminder")
+                sent += 1
+    return sent

@@ -1,0 +1,80 @@
+"""Reminders, the e-mail language, and the iCalendar text."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.core.management import call_command
+
+from kvalis.enrolment import ical
+from kvalis.enrolment.models import Reminder
+from tests.factories import EnrolmentFactory, SessionFactory, UserFactory
+
+
+def test_send_reminders_queues_one_reminder_per_enrolment(
+    world, future_cohort, mailoutbox, django_capture_on_commit_callbacks, capsys
+):
+    soon = EnrolmentFactory(cohort=future_cohort)
+    english = UserFactory(language="en")
+    EnrolmentFactory(cohort=future_cohort, person__user=english, person__email=english.email)
+    EnrolmentFactory(cohort=future_cohort, status="waiting", waiting_position=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", days=30)
+    assert Reminder.objects.count() == 2
+    subjects = {m.to[0]: m.subject for m in mailoutbox}
+    assert subjects[soon.person.email].startswith("Priminimas: netrukus prasideda")
+    assert subjects[english.email].startswith("Reminder: your training starts soon")
+    assert "2 reminders queued" in capsys.readouterr().out
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", days=30)
+    assert len(mailoutbox) == 2  # never twice
+
+
+def test_send_reminders_ignores_cohorts_further_away(world, future_cohort, mailoutbox):
+    EnrolmentFactory(cohort=future_cohort)
+    call_command("send_reminders", days=3)
+    assert Reminder.objects.count() == 0
+
+
+def test_emails_have_text_and_html_in_the_recipients_language(
+    world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    from kvalis.enrolment import services
+
+    user = UserFactory(language="en")
+    world.person_a.user = user
+    world.person_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_nominate(actor=world.alice, cohort=future_cohort, person=world.person_a)
+        services.enrolment_nominate(actor=world.alice, cohort=future_cohort, person=world.person_b)
+        late = services.enrolment_nominate(
+            actor=world.alice,
+            cohort=future_cohort,
+            person=world.person_b.__class__.objects.create(
+                first_name="V", last_name="W", email="w@example.lt"
+            ),
+        )
+    english, lithuanian, waiting = mailoutbox
+    assert english.subject.startswith("Your place is confirmed")
+    assert lithuanian.subject.startswith("Jūsų vieta patvirtinta")
+    assert waiting.subject.startswith("Esate laukiančiųjų sąraše")
+    assert "1-as (-a) laukiančiųjų sąraše" in waiting.body and late.waiting_position == 1
+    html = waiting.alternatives[0][0]
+    assert 'lang="lt"' in html and future_cohort.activity.title in html
+
+
+def test_ical_escapes_text_and_folds_long_lines():
+    assert ical.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    line = "SUMMARY:" + "Jaunimui atviros erdvės kultūros įstaigose ir darbo jose specifika" * 2
+    folded = ical.fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode()) <= 75 for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+
+
+def test_ical_events_are_in_utc_with_stable_uids(world):
+    session = SessionFactory(cohort=world.cohort, starts_at=datetime(2014, 4, 7, 6, 0, tzinfo=UTC))
+    session.ends_at = session.starts_at + timedelta(hours=7)
+    text = ical.calendar([session], name="Mano mokymai")
+    assert "DTSTART:20140407T060000Z" in text
+    assert f"UID:{session.public_id}@kvalis" in text
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
