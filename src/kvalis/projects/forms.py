@@ -24,6 +24,10 @@ from kvalis.projects.models import (
     Venue,
 )
 
+# Django's label for the empty choice of a select; its own Lithuanian catalogue lacks it, so it
+# is listed here to be extracted into ours.
+BLANK_CHOICE_LABEL = _("- Select an option -")
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
