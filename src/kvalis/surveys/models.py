@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SCALE_MIN = 1
 SCALE_MAX = 5
@@ -132,9 +133,9 @@ class Choice(models.Model):
 
 
 class SurveyStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    DRAFT = "draft", pgettext_lazy("survey status", "draft")
+    OPEN = "open", pgettext_lazy("survey status", "open")
+    CLOSED = "closed", pgettext_lazy("survey status", "closed")
 
 
 class OpenMode(models.TextChoices):
