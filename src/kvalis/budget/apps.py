@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BudgetConfig(AppConfig):
     name = "kvalis.budget"
-    verbose_name = _("Budget")
+    verbose_name = pgettext_lazy("budget", "Budget")

@@ -7,23 +7,24 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BudgetCategory(models.TextChoices):
-    TRAINERS_FEES = "trainers_fees", _("trainers' fees")
-    VENUE = "venue", _("venue")
-    CATERING = "catering", _("catering")
-    MATERIALS = "materials", _("materials")
-    TRAVEL = "travel", _("travel and accommodation")
-    ADMINISTRATION = "administration", _("administration")
-    PUBLICITY = "publicity", _("publicity")
-    OTHER = "other", _("other")
+    TRAINERS_FEES = "trainers_fees", pgettext_lazy("budget", "trainers' fees")
+    VENUE = "venue", pgettext_lazy("budget", "venue")
+    CATERING = "catering", pgettext_lazy("budget", "catering")
+    MATERIALS = "materials", pgettext_lazy("budget", "materials")
+    TRAVEL = "travel", pgettext_lazy("budget", "travel and accommodation")
+    ADMINISTRATION = "administration", pgettext_lazy("budget", "administration")
+    PUBLICITY = "publicity", pgettext_lazy("budget", "publicity")
+    OTHER = "other", pgettext_lazy("budget", "other")
 
 
 class FundingSource(models.TextChoices):
-    GRANT = "grant", _("grant")
-    OWN = "own", _("own contribution")
-    PARTNER = "partner", _("partner contribution")
+    GRANT = "grant", pgettext_lazy("budget", "grant")
+    OWN = "own", pgettext_lazy("budget", "own contribution")
+    PARTNER = "partner", pgettext_lazy("budget", "partner contribution")
 
 
 class BudgetLine(models.Model):
