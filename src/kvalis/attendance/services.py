@@ -86,6 +86,12 @@ def _validate_marks(*, session: Session, marks: list[Mark], names: dict[int, str
         raise ValidationError(errors)
 
 
+def _lock(session: Session) -> None:
+    """Serialise writers of one session's attendance (a trainer's form and phones checking in
+    at the same moment), so that neither trips over the other's new rows."""
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+
+
 @transaction.atomic
 def attendance_record(
     *, session: Session, marks: Iterable[Mark], actor, method: str = AttendanceMethod.FORM
@@ -105,9 +111,10 @@ def attendance_record(
         ).values_list("pk", "person__first_name", "person__last_name")
     }
     _validate_marks(session=session, marks=marks, names=names)
+    _lock(session)
     existing = {
         row.enrolment_id: row
-        for row in Attendance.objects.select_for_update().filter(
+        for row in Attendance.objects.filter(
             session=session, enrolment_id__in=[m.enrolment_id for m in marks]
         )
     }
