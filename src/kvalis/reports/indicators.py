@@ -36,7 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kvalis.attendance.models import Attendance, AttendanceStatus
@@ -162,6 +162,15 @@ def _period_q(filters: ReportFilters, prefix: str = "") -> Q:
     return q
 
 
+def _session_period_q(filters: ReportFilters) -> Q:
+    q = Q()
+    if filters.date_from:
+        q &= Q(starts_at__date__gte=filters.date_from)
+    if filters.date_to:
+        q &= Q(starts_at__date__lte=filters.date_to)
+    return q
+
+
 def _partner_resolver(project: Project):
     """(partners by id, function(enrolment partner id, employer id) -> effective partner id)."""
     partners = {
@@ -200,8 +209,9 @@ def project_indicators(
     filters = filters or ReportFilters()
     today = timezone.localdate()
     enrolments = report_enrolments(project, filters=filters, scope=scope)
-    period = _period_q(filters, "attendances__")
-    attended_q = Q(attendances__status__in=ATTENDED) & period
+    period = _period_q(filters)
+    # Two plain reads joined in Python: the enrolments' attributes, and their attendance totals
+    # grouped by one integer column (much cheaper than grouping by every attribute).
     rows = list(
         enrolments.values(
             "pk",
@@ -216,21 +226,27 @@ def project_indicators(
             "organisation__type",
             "position_category",
             "person__position_category",
-        )
+        ).order_by("pk")
+    )
+    totals = {
+        row["enrolment_id"]: row
+        for row in Attendance.objects.filter(enrolment__in=enrolments)
+        .values("enrolment_id")
         .annotate(
-            attended=Count("attendances", filter=attended_q),
-            records=Count("attendances", filter=period or None),
+            attended=Count("pk", filter=Q(status__in=ATTENDED) & period),
+            records=Count("pk", filter=period or None),
             present_hours=Sum(
-                "attendances__session__academic_hours",
-                filter=Q(attendances__status=AttendanceStatus.PRESENT) & period,
+                "session__academic_hours", filter=Q(status=AttendanceStatus.PRESENT) & period
             ),
             present_hours_all=Sum(
-                "attendances__session__academic_hours",
-                filter=Q(attendances__status=AttendanceStatus.PRESENT),
+                "session__academic_hours", filter=Q(status=AttendanceStatus.PRESENT)
             ),
         )
-        .order_by("pk")
-    )
+        .order_by()
+    }
+    empty = {"attended": 0, "records": 0, "present_hours": None, "present_hours_all": None}
+    for row in rows:
+        row.update({key: value for key, value in totals.get(row["pk"], empty).items()})
 
     # Late arrivals earn part of a session: the attendance app's rule, row by row.
     attendance_rules = optional_selector("kvalis.attendance.selectors", "credited_hours")
@@ -264,17 +280,21 @@ def project_indicators(
     # Held sessions: those at least one in-scope person attended, per activity.
     held = {
         row["cohort__activity_id"]: row
-        for row in Session.objects.filter(
-            pk__in=Attendance.objects.filter(enrolment__in=enrolments, status__in=ATTENDED)
-            .filter(_period_q(filters))
-            .values("session_id")
+        for row in Session.objects.filter(cohort__activity__project=project)
+        .filter(
+            Exists(
+                Attendance.objects.filter(
+                    session=OuterRef("pk"), enrolment__in=enrolments, status__in=ATTENDED
+                )
+            )
         )
+        .filter(_session_period_q(filters))
         .values("cohort__activity_id")
         .annotate(hours=Sum("academic_hours"), sessions=Count("pk"))
         .order_by()
     }
 
-    completion = _completion_inputs(rows, today)
+    completion = _completion_inputs(rows, today, enrolments, project)
 
     trained_people: dict[int, dict] = {}  # person id -> first trained enrolment row
     enrolled_people: set[int] = set()
@@ -396,24 +416,26 @@ def project_indicators(
     return result
 
 
-def _completion_inputs(rows: list[dict], today: date):
-    """A function(row, late hours) -> True/False (completed?) or None (not assessed yet)."""
+def _completion_inputs(rows: list[dict], today: date, enrolments: QuerySet, project: Project):
+    """A function(row, late hours) -> True/False (completed?) or None (not assessed yet).
+
+    The attendance app's rule (`required_hours`, overrides), fed by two set-based reads."""
     required_hours = optional_selector("kvalis.attendance.selectors", "required_hours")
-    cohort_hours_by_id = optional_selector("kvalis.attendance.selectors", "cohort_hours_by_id")
-    if required_hours is None or cohort_hours_by_id is None:
+    if required_hours is None:
         return lambda row, late: None
     from kvalis.attendance.models import CompletionOverride
 
-    ended = [row for row in rows if row["cohort__end_date"] < today]
-    cohort_hours = cohort_hours_by_id({row["cohort_id"] for row in ended})
-    overrides = (
-        dict(
-            CompletionOverride.objects.filter(
-                enrolment_id__in=[row["pk"] for row in ended]
-            ).values_list("enrolment_id", "completed")
-        )
-        if ended
-        else {}
+    cohort_hours = dict(
+        Session.objects.filter(cohort__activity__project=project)
+        .values("cohort_id")
+        .annotate(total=Sum("academic_hours"))
+        .values_list("cohort_id", "total")
+        .order_by()
+    )
+    overrides = dict(
+        CompletionOverride.objects.filter(
+            enrolment__in=enrolments, enrolment__cohort__end_date__lt=today
+        ).values_list("enrolment_id", "completed")
     )
 
     def is_complete(row: dict, late_hours: Decimal) -> bool | None:
@@ -421,7 +443,7 @@ def _completion_inputs(rows: list[dict], today: date):
             return None
         if row["pk"] in overrides:
             return overrides[row["pk"]]
-        total = cohort_hours[row["cohort_id"]]
+        total = Decimal(cohort_hours.get(row["cohort_id"]) or 0)
         needed = required_hours(
             cohort_hours=total, completion_percent=row["cohort__activity__completion_percent"]
         )
