@@ -12,8 +12,10 @@ from kvalis.surveys.selectors import (
     cohort_response_counts,
     cohort_results,
     project_satisfaction,
+    withheld_cohort_ids,
 )
 from kvalis.surveys.services import survey_response_submit
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
 from tests.surveys.conftest import full_answers
 
 
@@ -67,16 +69,43 @@ def test_five_answers_show_distribution_mean_rate_and_texts(sw):
 
 def test_cohort_results_count_only_that_cohorts_answers_and_withhold_small_cohorts(sw):
     _answer(sw, sw.participants[:5], [5] * 5)
-    _answer(sw, sw.participants2, [2, 2, 2])
     (big,) = cohort_results(sw.world.cohort)
     assert big.responses == 5 and big.participants == 6 and not big.withheld
     assert {r.question.key: r for r in big.questions}["overall"].mean == Decimal("5.00")
+    _answer(sw, sw.participants2[:1], [2])
     (small,) = cohort_results(sw.cohort2)
-    assert small.withheld and small.responses == 3 and small.questions == []
+    assert small.withheld and small.responses == 1 and small.questions == []
     rows = {row["cohort"].pk: row for row in cohort_response_counts(sw.world.activity)}
-    assert rows[sw.world.cohort.pk]["responses"] == 5
     assert rows[sw.cohort2.pk]["withheld"]
-    assert rows[sw.cohort2.pk]["rate"] == Decimal("100.0")
+    assert rows[sw.cohort2.pk]["rate"] == Decimal("33.3")
+
+
+def test_a_small_cohort_cannot_be_worked_out_by_subtracting_the_others_from_the_activity(sw):
+    """Activity (6 answers) minus cohort 1 (5 answers) would reveal cohort 2's single answer, so
+    cohort 1 is withheld too while cohort 2 holds one to four answers."""
+    _answer(sw, sw.participants[:5], [5] * 5)
+    _answer(sw, sw.participants2[:1], [1])
+    (activity_group,) = activity_results(sw.world.activity)
+    assert not activity_group.withheld
+    (first,) = cohort_results(sw.world.cohort)
+    assert first.withheld and first.questions == []
+    rows = {row["cohort"].pk: row for row in cohort_response_counts(sw.world.activity)}
+    assert rows[sw.world.cohort.pk]["withheld"] and rows[sw.cohort2.pk]["withheld"]
+
+
+def test_with_three_cohorts_only_the_smallest_shown_one_is_withheld_as_well(sw):
+    cohort3 = CohortFactory(activity=sw.world.activity, name="3 grupė")
+    third = []
+    for _index in range(7):
+        person = PersonFactory()
+        EnrolmentFactory(person=person, cohort=cohort3)
+        third.append(person)
+    _answer(sw, sw.participants[:5], [5] * 5)
+    _answer(sw, third, [4] * 7)
+    _answer(sw, sw.participants2[:2], [1, 1])
+    assert withheld_cohort_ids(sw.world.activity) == {sw.world.cohort.pk, sw.cohort2.pk}
+    (shown,) = cohort_results(cohort3)
+    assert not shown.withheld and shown.responses == 7
 
 
 def test_a_cohort_without_answers_has_no_results(sw):

@@ -225,12 +225,35 @@ def activity_results(activity: Activity) -> list[GroupResults]:
 def cohort_results(cohort: Cohort) -> list[GroupResults]:
     responses = SurveyResponse.objects.filter(cohort=cohort)
     participants = _participant_count(Q(enrolments__cohort=cohort))
-    return _results(responses, participants)
+    withheld = cohort.pk in withheld_cohort_ids(cohort.activity)
+    return _results(responses, participants, withhold=withheld)
+
+
+def withheld_cohort_ids(activity: Activity) -> set[int]:
+    """The cohorts of an activity whose results are withheld.
+
+    A cohort with fewer than five answers is withheld. The activity's results are shown as a whole,
+    so subtracting the shown cohorts from it would reveal the withheld ones (differencing): while
+    the withheld cohorts together hold one to four answers, the smallest shown cohort is withheld
+    too, until what is hidden is at least five answers (or everything is hidden).
+    """
+    counts = dict(
+        SurveyResponse.objects.filter(survey__activity=activity)
+        .values("cohort")
+        .annotate(n=Count("id"))
+        .values_list("cohort", "n")
+    )
+    withheld = {cohort for cohort, n in counts.items() if n < MIN_GROUP_SIZE}
+    shown = sorted((n, cohort) for cohort, n in counts.items() if n >= MIN_GROUP_SIZE)
+    while shown and 0 < sum(counts[cohort] for cohort in withheld) < MIN_GROUP_SIZE:
+        withheld.add(shown.pop(0)[1])
+    return {cohort for cohort in withheld if cohort is not None}
 
 
 def cohort_response_counts(activity: Activity) -> list[dict]:
     """Per cohort of an activity: participants, answers, response rate (counts only)."""
     cohorts = list(activity.cohorts.order_by("start_date", "name"))
+    withheld = withheld_cohort_ids(activity)
     answers = dict(
         SurveyResponse.objects.filter(cohort__activity=activity)
         .values("cohort")
@@ -254,13 +277,15 @@ def cohort_response_counts(activity: Activity) -> list[dict]:
             "participants": people.get(cohort.pk, 0),
             "responses": answers.get(cohort.pk, 0),
             "rate": _rate(answers.get(cohort.pk, 0), people.get(cohort.pk, 0)),
-            "withheld": answers.get(cohort.pk, 0) < MIN_GROUP_SIZE,
+            "withheld": cohort.pk in withheld or answers.get(cohort.pk, 0) < MIN_GROUP_SIZE,
         }
         for cohort in cohorts
     ]
 
 
-def _results(responses: QuerySet[SurveyResponse], participants: int) -> list[GroupResults]:
+def _results(
+    responses: QuerySet[SurveyResponse], participants: int, *, withhold: bool = False
+) -> list[GroupResults]:
     """Results grouped by questionnaire (surveys of one activity normally share one)."""
     counts = dict(
         responses.values("survey__template")
@@ -275,7 +300,7 @@ def _results(responses: QuerySet[SurveyResponse], participants: int) -> list[Gro
             template=template,
             responses=n,
             participants=participants,
-            withheld=n < MIN_GROUP_SIZE,
+            withheld=withhold or n < MIN_GROUP_SIZE,
         )
         if not group.withheld:
             group.questions = _question_results(
