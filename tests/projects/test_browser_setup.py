@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from kvalis.projects.models import Cohort, Project, Session
 from tests.browser import axe_violations, login
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
@@ -27,6 +27,7 @@ def submit(page) -> None:
 def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     user = UserFactory(email="rasa@example.lt")
     lead = OrganisationFactory(name="Zarasų viešoji biblioteka", municipality="zarasu-r")
+    PersonFactory(user=user, organisation=lead)
     OrganisationFactory(name="Kultūros ministerija", type="funder", municipality="vilniaus-m")
     errors: list[str] = []
     # Assets the pages load (a missing script or stylesheet); the browser's own favicon probe

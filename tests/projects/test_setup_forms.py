@@ -345,3 +345,20 @@ def test_venue_of_another_project_is_404(alice, world):
     venue = VenueFactory(project=world.other_project)
     url = reverse("projects:venue_edit", args=[world.project.code, venue.pk])
     assert alice.get(url).status_code == 404
+
+
+def test_new_project_offers_only_my_organisations_as_lead(client, world):
+    from tests.factories import PersonFactory, UserFactory
+
+    newcomer = UserFactory()
+    employer = OrganisationFactory(name="Visagino kultūros centras")
+    PersonFactory(user=newcomer, organisation=employer)
+    client.force_login(newcomer)
+    page = client.get(reverse("projects:create"))
+    assert "Visagino kultūros centras" in page.text
+    assert world.lead.name not in page.text
+    assert world.partner_b.organisation.name not in page.text
+
+    before = Project.objects.count()
+    client.post(reverse("projects:create"), _project_data(world))  # world.lead is not offered
+    assert Project.objects.count() == before

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kvalis.lib.collation import lt_order
@@ -65,6 +66,18 @@ class ServiceModelForm(forms.ModelForm):
 
 def organisations_ordered():
     return Organisation.objects.order_by(*lt_order("name"))
+
+
+def organisations_of_user(user) -> QuerySet[Organisation]:
+    """Organisations a user works with: their employer and the consortia of their projects.
+
+    Offered as a new project's lead; any other institution is typed by name and found again
+    if it exists, so the form does not list every institution of every other project.
+    """
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    condition = Q(partnerships__project__memberships__user=user) | Q(staff__user=user)
+    return Organisation.objects.filter(condition).exclude(type=OrganisationType.FUNDER).values("pk")
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -133,6 +146,7 @@ class ProjectForm(NewOrganisationMixin, ServiceModelForm):
         label=_("Lead organisation"),
         queryset=Organisation.objects.none(),
         required=False,
+        help_text=_("Your organisation, or one of your projects' partners."),
     )
     funder = OrganisationChoiceField(
         label=_("Funder"), queryset=Organisation.objects.none(), required=False
@@ -169,9 +183,11 @@ class ProjectForm(NewOrganisationMixin, ServiceModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = organisations_ordered().exclude(type=OrganisationType.FUNDER)
+        self.fields["lead"].queryset = organisations_ordered().filter(
+            pk__in=organisations_of_user(user)
+        )
         self.fields["funder"].queryset = organisations_ordered().filter(
             type=OrganisationType.FUNDER
         )
