@@ -36,7 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kvalis.attendance.models import Attendance, AttendanceStatus
@@ -162,15 +162,6 @@ def _period_q(filters: ReportFilters, prefix: str = "") -> Q:
     return q
 
 
-def _session_period_q(filters: ReportFilters) -> Q:
-    q = Q()
-    if filters.date_from:
-        q &= Q(starts_at__date__gte=filters.date_from)
-    if filters.date_to:
-        q &= Q(starts_at__date__lte=filters.date_to)
-    return q
-
-
 def _partner_resolver(project: Project):
     """(partners by id, function(enrolment partner id, employer id) -> effective partner id)."""
     partners = {
@@ -280,15 +271,11 @@ def project_indicators(
     # Held sessions: those at least one in-scope person attended, per activity.
     held = {
         row["cohort__activity_id"]: row
-        for row in Session.objects.filter(cohort__activity__project=project)
-        .filter(
-            Exists(
-                Attendance.objects.filter(
-                    session=OuterRef("pk"), enrolment__in=enrolments, status__in=ATTENDED
-                )
-            )
+        for row in Session.objects.filter(
+            pk__in=Attendance.objects.filter(enrolment__in=enrolments, status__in=ATTENDED)
+            .filter(_period_q(filters))
+            .values("session_id")
         )
-        .filter(_session_period_q(filters))
         .values("cohort__activity_id")
         .annotate(hours=Sum("academic_hours"), sessions=Count("pk"))
         .order_by()
