@@ -209,3 +209,42 @@ def test_expense_delete_removes_the_scan_file(world, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         services.expense_delete(expense=expense, actor=world.alice)
     assert not storage.exists(name)
+
+
+def test_expense_update_replaces_and_removes_the_scan(world, django_capture_on_commit_callbacks):
+    expense = _expense(world, scan=SimpleUploadedFile("a.pdf", PDF))
+    storage, first = expense.scan.storage, expense.scan.name
+    data = dict(
+        actor=world.alice,
+        line=expense.line,
+        date=expense.date,
+        supplier=expense.supplier,
+        document_number=expense.document_number,
+        amount=Decimal("99.99"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.expense_update(expense=expense, scan=SimpleUploadedFile("b.png", PNG), **data)
+    assert expense.scan_type == "image/png" and expense.scan.name.endswith(".png")
+    assert not storage.exists(first)
+    second = expense.scan.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.expense_update(expense=expense, remove_scan=True, **data)
+    expense.refresh_from_db()
+    assert not expense.scan and expense.amount == Decimal("99.99")
+    assert not storage.exists(second)
+
+
+def test_a_refused_update_changes_nothing(world):
+    expense = _expense(world)
+    with pytest.raises(ValidationError):
+        services.expense_update(
+            expense=expense,
+            actor=world.alice,
+            line=expense.line,
+            date=expense.date,
+            supplier="Kitas",
+            document_number=expense.document_number,
+            amount=Decimal("-1"),
+        )
+    expense.refresh_from_db()
+    assert expense.supplier == "UAB „Pavyzdys“" and expense.amount == Decimal("120.50")

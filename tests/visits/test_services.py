@@ -331,3 +331,55 @@ def test_visit_summary_for_reports(world, visit):
     assert summary["cost_total"] == Decimal("500.00")
     assert summary["outcomes"][0]["outcomes"] == "Išmokome"
     assert visit_summary(world.other_project)["visits"] == []
+
+
+def _update(visit, actor, **changes):
+    fields = dict(
+        destination_city=visit.destination_city,
+        destination_country=visit.destination_country,
+        start_date=visit.start_date,
+        end_date=visit.end_date,
+        description=visit.description,
+        places=visit.places,
+        min_completed_modules=visit.min_completed_modules,
+        max_per_partner=visit.max_per_partner,
+        position_categories=visit.position_categories,
+    )
+    fields.update(changes)
+    return services.study_visit_update(visit=visit, actor=actor, cohort=visit.cohort, **fields)
+
+
+def test_visit_dates_cannot_leave_host_visits_outside(world, visit):
+    HostVisitFactory(visit=visit)  # on the first day
+    with pytest.raises(ValidationError):
+        _update(visit, world.alice, start_date=date(2014, 11, 6))
+    visit.refresh_from_db()
+    assert visit.start_date == date(2014, 11, 5)
+
+
+def test_places_cannot_drop_below_confirmed_travellers(world, visit, participant):
+    for _ in range(2):
+        services.traveller_add(
+            visit=visit, person=participant(1), status="traveller", actor=world.alice
+        )
+    with pytest.raises(ValidationError) as caught:
+        _update(visit, world.alice, places=1)
+    assert "places" in caught.value.message_dict
+    assert _update(visit, world.alice, places=2).places == 2
+
+
+def test_a_traveller_with_linked_costs_cannot_be_removed(world, visit):
+    traveller = TravellerFactory(visit=visit, person=world.person_a)
+    expense = ExpenseFactory(line=BudgetLineFactory(project=world.project))
+    services.traveller_cost_add(traveller=traveller, expense=expense, actor=world.alice)
+    with pytest.raises(ValidationError):
+        services.traveller_remove(traveller=traveller, actor=world.alice)
+    assert Traveller.objects.filter(pk=traveller.pk).exists()
+
+
+def test_the_same_person_cannot_be_selected_twice(world, visit, participant):
+    person = participant(1)
+    services.traveller_add(visit=visit, person=person, status="reserve", actor=world.alice)
+    with pytest.raises(ValidationError):
+        services.traveller_add(visit=visit, person=person, status="traveller", actor=world.alice)
+    assert Traveller.objects.count() == 1
