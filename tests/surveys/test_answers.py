@@ -169,8 +169,6 @@ def test_two_simultaneous_answers_by_one_person_store_one(postgres_only, world):
     """Two threads submit at the same moment; the unique constraint lets exactly one through."""
     import threading
 
-    from django.db import close_old_connections
-
     from kvalis.surveys.services import survey_template_copy, survey_template_default_ensure
     from tests.factories import SurveyFactory
 
@@ -202,7 +200,7 @@ def test_two_simultaneous_answers_by_one_person_store_one(postgres_only, world):
             except ValidationError:
                 results.append("refused")
             finally:
-                close_old_connections()
+                connection.close()  # each thread has its own connection
 
         threads = [threading.Thread(target=submit) for _ in range(2)]
         for thread in threads:
