@@ -72,7 +72,13 @@ def check(batch, capture):
     with capture(execute=True):
         imports.import_map(actor=batch.created_by, batch=batch, mapping=batch.mapping)
     batch.refresh_from_db()
-    return batch, {row.number: row for row in batch.rows.all()}
+    return batch, {row["number"]: Row(**row) for row in batch.results}
+
+
+class Row:
+    def __init__(self, *, number, data, errors, action, person):
+        self.number, self.data, self.errors, self.action = number, data, errors, action
+        self.person_id = person
 
 
 def test_a_dozen_kinds_of_bad_rows_are_each_reported_and_nothing_is_written(

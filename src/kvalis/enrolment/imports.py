@@ -8,7 +8,7 @@ into dictionaries first, so 10 000 rows need a handful of queries, not 10 000.
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -30,7 +30,6 @@ from kvalis.enrolment.models import (
     Enrolment,
     EnrolmentStatus,
     ImportBatch,
-    ImportRow,
     ImportRowAction,
     ImportStatus,
     Quota,
@@ -225,14 +224,11 @@ def import_create(
         filename=name[:255],
         header=header,
         mapping=guess_mapping(header),
+        rows=[[number, values] for number, values in rows],
         total_rows=len(rows),
     )
     batch.full_clean()
     batch.save()
-    ImportRow.objects.bulk_create(
-        [ImportRow(batch=batch, number=number, values=values) for number, values in rows],
-        batch_size=CHUNK,
-    )
     audit_log(
         actor=actor,
         action="enrolment.import_upload",
@@ -263,6 +259,7 @@ def import_map(*, actor, batch: ImportBatch, mapping: dict[str, int | None]) -> 
     batch.status = ImportStatus.VALIDATING
     batch.processed_rows = 0
     batch.error_rows = 0
+    batch.results = []
     batch.message = ""
     batch.save()
     audit_log(actor=actor, action="enrolment.import_map", obj=batch, project=batch.project)
@@ -318,22 +315,23 @@ def _scope(batch: ImportBatch):
     return by_key, allowed, access.is_partner
 
 
-def check_rows(batch: ImportBatch, rows: Iterable[ImportRow]) -> list[Checked]:
-    """Every row with its own errors, in the active language. Writes nothing."""
-    rows = list(rows)
+def check_rows(
+    batch: ImportBatch, rows: list, progress: Callable[[int], None] | None = None
+) -> list[Checked]:
+    """Every row ([number, values]) with its own errors, in the active language.
+
+    Writes nothing; `progress(rows done)` is called every CHUNK rows."""
     mapping = batch.mapping
     cohort = Cohort.objects.select_related("activity").get(pk=batch.cohort_id)
     org_by_key, allowed_orgs, is_partner = _scope(batch)
     categories = _category_lookup()
     all_orgs = {o.name.lower(): o for o in Organisation.objects.only("pk", "name")}
 
-    def value(row: ImportRow, name: str) -> str:
+    def value(values: list[str], name: str) -> str:
         index = mapping.get(name)
-        return row.values[index].strip() if index is not None and index < len(row.values) else ""
+        return values[index].strip() if index is not None and index < len(values) else ""
 
-    parsed = []
-    for row in rows:
-        parsed.append({name: value(row, name) for name in FIELDS})
+    parsed = [{name: value(values, name) for name in FIELDS} for _number, values in rows]
 
     emails = {d["email"].lower() for d in parsed if d["email"]}
     people_by_email: dict[str, Person] = {}
@@ -368,8 +366,10 @@ def check_rows(batch: ImportBatch, rows: Iterable[ImportRow]) -> list[Checked]:
     seen_email: dict[str, int] = {}
     seen_name: dict[tuple[str, str, int], int] = {}
     checked: list[Checked] = []
-    for row, data in zip(rows, parsed, strict=True):
-        result = Checked(number=row.number, data=data)
+    for done, ((number, _values), data) in enumerate(zip(rows, parsed, strict=True), start=1):
+        if progress is not None and done % CHUNK == 0:
+            progress(done)
+        result = Checked(number=number, data=data)
         errors = result.errors
         for name in REQUIRED:
             if not data[name]:
@@ -443,7 +443,7 @@ def check_rows(batch: ImportBatch, rows: Iterable[ImportRow]) -> list[Checked]:
                     _("Duplicate of row %(row)s (same e-mail).") % {"row": seen_email[email]}
                 )
             else:
-                seen_email[email] = row.number
+                seen_email[email] = number
         if organisation is not None and data["first_name"] and data["last_name"]:
             name_key = (data["first_name"].lower(), data["last_name"].lower(), organisation.pk)
             if name_key in seen_name and not email:
@@ -451,7 +451,7 @@ def check_rows(batch: ImportBatch, rows: Iterable[ImportRow]) -> list[Checked]:
                     _("Duplicate of row %(row)s (same name and employer).")
                     % {"row": seen_name[name_key]}
                 )
-            seen_name.setdefault(name_key, row.number)
+            seen_name.setdefault(name_key, number)
         # Eligibility: judged on the linked person's record when there is one.
         if category and organisation is not None:
             effective_category = category
@@ -490,35 +490,33 @@ def check_rows(batch: ImportBatch, rows: Iterable[ImportRow]) -> list[Checked]:
 
 
 def import_validate(*, batch_id: int) -> ImportBatch:
-    """Check every row and store the results chunk by chunk, so the page can show progress."""
+    """Check every row and store the results; the page polls `processed_rows` meanwhile."""
     batch = ImportBatch.objects.get(pk=batch_id)
+
+    def progress(done: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done)
+
     try:
-        checked = check_rows(batch, batch.rows.all())
+        checked = check_rows(batch, batch.rows, progress)
     except ValidationError as error:
         batch.status = ImportStatus.FAILED
         batch.message = " ".join(error.messages)
         batch.save(update_fields=["status", "message"])
         return batch
-    by_number = {c.number: c for c in checked}
-    rows = list(batch.rows.only("pk", "number"))
-    errors = 0
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        for row in chunk:
-            result = by_number[row.number]
-            row.data = result.data
-            row.errors = result.errors
-            row.action = result.action
-            row.person_id = result.person_id
-            errors += bool(result.errors)
-        with transaction.atomic():
-            ImportRow.objects.bulk_update(chunk, ["data", "errors", "action", "person"])
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                processed_rows=min(batch.total_rows, start + len(chunk)), error_rows=errors
-            )
-    batch.refresh_from_db()
+    batch.results = [
+        {
+            "number": c.number,
+            "data": c.data,
+            "errors": c.errors,
+            "action": c.action,
+            "person": c.person_id,
+        }
+        for c in checked
+    ]
+    batch.processed_rows = batch.total_rows
+    batch.error_rows = sum(1 for c in checked if c.errors)
     batch.status = ImportStatus.VALIDATED
-    batch.save(update_fields=["status"])
+    batch.save(update_fields=["results", "processed_rows", "error_rows", "status"])
     return batch
 
 
@@ -571,7 +569,7 @@ def import_execute(*, batch_id: int, notify: bool = True) -> ImportBatch:
 
 def _execute(batch: ImportBatch, *, notify: bool) -> dict[str, int]:
     cohort = services._lock_cohort(batch.cohort_id)
-    checked = check_rows(batch, batch.rows.all())
+    checked = check_rows(batch, batch.rows)
     bad = [c for c in checked if c.errors]
     if bad:
         raise ValidationError(

@@ -306,6 +306,11 @@ class ImportBatch(models.Model):
     )
     filename = models.CharField(_("file"), max_length=255)
     header = models.JSONField(_("columns"), default=list)
+    # The file's rows as [row number, [cell, ...]], and after the check one result per row:
+    # {"number", "data", "errors", "action", "person"}. Kept as two JSON values rather than
+    # a table of rows: writing 10 000 results is then one UPDATE, not 10 000.
+    rows = models.JSONField(_("rows of the file"), default=list, blank=True)
+    results = models.JSONField(_("checked rows"), default=list, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.MAPPING
@@ -342,35 +347,3 @@ class ImportRowAction(models.TextChoices):
     NEW = "new", _("new person")
     LINK = "link", _("will be linked")
     ERROR = "error", _("error")
-
-
-class ImportRow(models.Model):
-    batch = models.ForeignKey(
-        ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="rows"
-    )
-    number = models.PositiveIntegerField(_("row"))
-    values = models.JSONField(_("values"), default=list)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    action = models.CharField(
-        _("action"), max_length=8, choices=ImportRowAction.choices, blank=True
-    )
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("person"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("import row")
-        verbose_name_plural = _("import rows")
-        ordering = ["number"]
-        constraints = [
-            models.UniqueConstraint(fields=["batch", "number"], name="enrolment_import_row_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.batch} #{self.number}"

@@ -27,6 +27,7 @@ from kvalis.enrolment.models import (
     EnrolmentConfirmation,
     EnrolmentStatus,
     ImportBatch,
+    ImportRowAction,
     ImportStatus,
     Quota,
 )
@@ -41,6 +42,7 @@ from kvalis.enrolment.selectors import (
 )
 from kvalis.lib.collation import lt_order
 from kvalis.lib.exports import csv_response, xlsx_response
+from kvalis.people.models import PositionCategory
 from kvalis.projects.models import Activity, Cohort, Partner, Session
 
 
@@ -655,9 +657,24 @@ def import_detail(request: HttpRequest, code: str, import_pk: int) -> HttpRespon
                     form.add_error(None, message)
             else:
                 return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
-    rows = batch.rows.all() if batch.status == ImportStatus.VALIDATED else []
-    if request.GET.get("errors") == "1" and rows:
-        rows = rows.filter(action="error")
+    rows = []
+    if batch.status == ImportStatus.VALIDATED:
+        categories = dict(PositionCategory.choices)
+        actions = dict(ImportRowAction.choices)
+        only_errors = request.GET.get("errors") == "1"
+        for result in batch.results:
+            if only_errors and not result["errors"]:
+                continue
+            cells = [result["data"].get(name, "") for name in imports.FIELDS]
+            cells[-1] = categories.get(cells[-1], cells[-1])
+            rows.append(
+                {
+                    "number": result["number"],
+                    "cells": cells,
+                    "errors": result["errors"],
+                    "action": actions.get(result["action"], ""),
+                }
+            )
     return render(
         request,
         "enrolment/import_detail.html",
