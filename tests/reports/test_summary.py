@@ -112,3 +112,46 @@ def test_summary_counts_trained_per_module_with_agreement(world):
     )
     assert "apmokytas 21 darbuotojas" in text
     assert "Baigiamasis projekto etapas – pažintinė išvyka į Rygą." in text
+
+
+def test_certificates_are_counted_as_documents_with_agreement(world):
+    from kvalis.reports import summary
+
+    base = {"participants_trained": 0, "activities": []}
+    text = summary.generate_summary(world.project, {**base, "certificates_issued": 173}).text
+    assert "Išduoti 173 kvalifikacijos tobulinimo pažymėjimai." in text
+    text = summary.generate_summary(world.project, {**base, "certificates_issued": 150}).text
+    assert "Išduota 150 kvalifikacijos tobulinimo pažymėjimų." in text
+
+
+def test_the_study_visit_names_its_hosts_and_travellers(world):
+    from tests.factories import HostVisitFactory, StudyVisitFactory, TravellerFactory
+
+    visit = StudyVisitFactory(project=world.project)
+    visit.activity.learning_outcomes = "Susipažinti su multicentrais."
+    visit.activity.save()
+    HostVisitFactory(visit=visit, organisation_name="Keilos kultūros centras")
+    HostVisitFactory(visit=visit, organisation_name="Nõmme jaunimo namai")
+    for _index in range(2):
+        TravellerFactory(visit=visit)
+    text = generate_summary(world.project).text
+    assert "Baigiamasis projekto etapas – išvyka į Taliną." in text
+    assert "Tikslas – susipažinti su multicentrais." in text
+    assert (
+        "Išvykos metu aplankytos 2 įstaigos: Keilos kultūros centras ir Nõmme jaunimo namai."
+        in text
+    )
+    assert "Išvykoje dalyvavo 2 darbuotojai." in text
+
+
+def test_municipalities_are_listed_once_with_one_full_stop(world):
+    from kvalis.reports import summary
+
+    data = {
+        "participants_trained": 2,
+        "activities": [],
+        "participants_by_municipality": {"zarasu-r": 1, "anyksciu-r": 1},
+    }
+    text = summary.generate_summary(world.project, data).text
+    assert "darbuotojai: Anykščių r. sav. ir Zarasų r. sav." in text
+    assert "sav.." not in text

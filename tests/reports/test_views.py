@@ -239,3 +239,24 @@ def test_exports_are_safe_against_formula_injection_and_in_lithuanian_order(clie
     text = client.get(url("reports:export_participants_csv", world)).content.decode("utf-8-sig")
     names = [line.split(";")[0] for line in text.splitlines()[1:]]
     assert names == ["'=HYPERLINK(1)", "Cibas", "Čepas", "Žukas"]
+
+
+def test_the_public_project_page_shows_the_published_summary(client, attended):
+    from kvalis.reports import services
+
+    summary = services.public_summary_generate(project=attended.project, actor=attended.alice)
+    path = reverse("projects:public", args=[attended.project.code])
+    assert summary.title not in client.get(path).text
+    services.public_summary_publish(summary=summary, actor=attended.alice, published=True)
+    assert summary.title in client.get(path).text
+
+
+def test_dashboard_shows_the_study_visit(client, world):
+    from tests.factories import HostVisitFactory, StudyVisitFactory
+
+    visit = StudyVisitFactory(project=world.project)
+    HostVisitFactory(visit=visit, organisation_name="Keilos kultūros centras")
+    client.force_login(world.alice)
+    response = client.get(url("reports:dashboard", world))
+    assert "Talinas (Estija)" in response.text
+    assert "Keilos kultūros centras" in response.text

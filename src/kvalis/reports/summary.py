@@ -220,7 +220,9 @@ def generate_summary(project: Project, indicators: dict | None = None) -> Genera
         closing.append(f"Iš viso surengta mokymų: {hours} akad. val.")
     issued = indicators.get("certificates_issued")
     if issued:
-        closing.append(f"Kvalifikacijos tobulinimo pažymėjimus gavo {workers(issued)}.")
+        verb = plural_form(issued, "Išduotas", "Išduoti", "Išduota")
+        noun = plural_form(issued, "pažymėjimas", "pažymėjimai", "pažymėjimų")
+        closing.append(f"{verb} {issued} kvalifikacijos tobulinimo {noun}.")
     municipalities = [
         Municipality(key).label
         for key in indicators.get("participants_by_municipality", {})
@@ -228,17 +230,30 @@ def generate_summary(project: Project, indicators: dict | None = None) -> Genera
     ]
     if len(municipalities) > 1:
         closing.append(
-            f"Mokymuose dalyvavo šių savivaldybių kultūros darbuotojai: "
-            f"{join_lt(lt_sorted(municipalities))}."
+            _sentence(
+                "Mokymuose dalyvavo šių savivaldybių kultūros darbuotojai: "
+                + join_lt(lt_sorted(municipalities))
+            )
         )
     if closing:
         paragraphs.append(" ".join(closing))
 
+    visit_details = {
+        item.get("title"): item for item in (indicators.get("study_visit") or {}).get("visits", [])
+    }
     for visit in visits:
         sentence = f"Baigiamasis projekto etapas – {_lower_first(visit.title.strip().rstrip('.'))}."
         if visit.learning_outcomes:
             sentence += f" Tikslas – {_lower_first(_sentence(visit.learning_outcomes))}"
-        visited = by_activity.get(visit.pk, {}).get("participants_trained", 0)
+        details = visit_details.get(visit.title, {})
+        hosts = [host["host"] for host in details.get("outcomes", []) if host.get("host")]
+        if hosts:
+            verb = plural_form(len(hosts), "aplankyta", "aplankytos", "aplankyta")
+            noun = plural_form(len(hosts), "įstaiga", "įstaigos", "įstaigų")
+            sentence += f" Išvykos metu {verb} {len(hosts)} {noun}: {join_lt(hosts)}."
+        visited = details.get("travellers") or by_activity.get(visit.pk, {}).get(
+            "participants_trained", 0
+        )
         if visited:
             sentence += f" Išvykoje dalyvavo {workers(visited)}."
         paragraphs.append(sentence)

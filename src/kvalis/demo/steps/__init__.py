@@ -12,4 +12,5 @@ STEPS = [
     "surveys",
     "budget",
     "visits",
+    "reports",
 ]
