@@ -114,7 +114,7 @@ def surveys_for_person(person: Person) -> QuerySet[Survey]:
         Survey.objects.exclude(status=SurveyStatus.DRAFT)
         .filter(Q(cohort__in=cohorts) | Q(cohort__isnull=True, activity__cohorts__in=cohorts))
         .distinct()
-        .select_related("project", "activity", "cohort")
+        .select_related("project", "activity", "cohort__activity")
         .order_by("-opened_on", "title")
     )
 
@@ -153,7 +153,7 @@ def project_surveys(project: Project) -> list[Survey]:
     """The project's surveys with participants and answers counted (a fixed number of queries)."""
     surveys = list(
         Survey.objects.filter(project=project)
-        .select_related("activity", "cohort", "template")
+        .select_related("activity", "cohort__activity", "template")
         .annotate(answered=Count("participations", distinct=True))
     )
     people_by_cohort: dict[int, set[int]] = {}
