@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,9 +33,8 @@ from kvalis.attendance.services import (
     completion_override_set,
     session_minutes,
 )
-from kvalis.attendance.sheets import signin_sheet_pdf
+from kvalis.attendance.sheets import scalable_qr_svg, signin_sheet_pdf
 from kvalis.lib.exports import csv_response, xlsx_response
-from kvalis.lib.qr import qr_svg
 from kvalis.people.models import Person
 from kvalis.projects.models import Session
 
@@ -135,7 +133,7 @@ def checkin_screen(request: HttpRequest, code: str, session_pk: int) -> HttpResp
         "tab": "attendance",
         "session": session,
         "link": link,
-        "qr": mark_safe(qr_svg(link, scale=10, title=_("Check-in QR code"))),
+        "qr": scalable_qr_svg(link, title=_("Check-in QR code")),
         "code": checkin.code_for(session, now),
         "typed_url": f"{settings.SITE_URL}{reverse('attendance:checkin')}",
         "opens": opens,
