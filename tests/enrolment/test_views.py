@@ -493,3 +493,22 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.parametrize("name", ["roster", "cohorts"])
+def test_list_pages_run_a_fixed_number_of_queries(
+    client, world, roster, name, django_assert_max_num_queries
+):
+    cohort, *_rest = roster
+    path = (
+        url("roster", world.project.code, cohort.pk)
+        if name == "roster"
+        else url("cohorts", world.project.code)
+    )
+    client.force_login(world.alice)
+    with django_assert_max_num_queries(40) as few:
+        client.get(path)
+    for _ in range(30):
+        EnrolmentFactory(cohort=cohort, person=PersonFactory(organisation=world.lead))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(path)
