@@ -127,3 +127,11 @@ def test_english_applicant_gets_english_mail(
     assert mailoutbox[0].subject.startswith("Please confirm")
     assert mailoutbox[1].subject.startswith("Your application is awaiting approval")
     assert date.today() + timedelta(days=30)
+
+
+def test_applying_twice_reveals_nothing_about_the_person(world, future_cohort):
+    apply(future_cohort, world.lead)
+    with pytest.raises(ValidationError) as caught:
+        apply(future_cohort, world.lead, first_name="Kažkas", last_name="Kitas")
+    assert caught.value.messages == ["Jūs jau pateikėte paraišką į šią grupę."]
+    assert "Žukauskaitė" not in caught.value.messages[0]

@@ -512,3 +512,23 @@ def test_list_pages_run_a_fixed_number_of_queries(
         EnrolmentFactory(cohort=cohort, person=PersonFactory(organisation=world.lead))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(path)
+
+
+def test_import_progress_polls_until_checked_then_reloads(client, world, roster):
+    from tests.factories import ImportBatchFactory
+
+    cohort, *_rest = roster
+    batch = ImportBatchFactory(
+        cohort=cohort, created_by=world.bob, status="validating", total_rows=10, processed_rows=4
+    )
+    path = url("import_progress", world.project.code, batch.pk)
+    client.force_login(world.bob)
+    response = client.get(path, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in response.text and "4 iš 10" in response.text
+    assert "HX-Refresh" not in response
+    batch.status = "validated"
+    batch.save()
+    response = client.get(path, headers={"HX-Request": "true"})
+    assert response["HX-Refresh"] == "true"
+    client.force_login(world.charlie)
+    assert client.get(path).status_code == 404

@@ -333,6 +333,9 @@ def application_create(
         position=position,
         position_category=position_category,
     )
+    if Enrolment.objects.filter(person=person, cohort=cohort, status__in=ACTIVE).exists():
+        # Say nothing about the person behind the address: anyone can type an e-mail here.
+        raise ValidationError(_("You have already applied to this cohort."))
     enrolment = _existing_or_new(person, cohort)
     enrolment.status = EnrolmentStatus.UNCONFIRMED
     enrolment.waiting_position = None
