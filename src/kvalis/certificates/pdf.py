@@ -21,12 +21,15 @@ template with the slots filled: the benchmark's one-document-at-a-time reference
 
 import hashlib
 import io
+import json
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import groupby
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -54,7 +57,6 @@ LAYOUT = {
     "facts_row": 8,
     "facts_value_x": 88,
     "facts_label_x": 30,
-    "issued_row": 3,  # fourth row: date of issue
     "qr_x": 158,
     "qr_y": 236,
     "qr_size": 32,
@@ -83,16 +85,26 @@ class Personal:
     number: str
     name: str
     hours: str
+    dates: str
+    place: str
     issued: str
     code: str
     url: str
 
 
 def personal_values(certificate) -> Personal:
+    d = certificate.data
+    dates = (
+        d["start_date"]
+        if d["end_date"] == d["start_date"]
+        else (f"{d['start_date']} – {d['end_date']}")
+    )
     return Personal(
         number=_("No. %(number)s") % {"number": certificate.number},
         name=certificate.participant_name,
         hours=_("%(hours)s academic hours") % {"hours": hours_text(certificate.hours)},
+        dates=dates,
+        place=d.get("place") or "—",
         issued=certificate.issued_at.astimezone(_tz()).strftime("%Y-%m-%d"),
         code=certificate.verification_code,
         url=verification_url(certificate.verification_code),
@@ -105,18 +117,25 @@ def _tz():
     return timezone.get_default_timezone()
 
 
+# What the overlay prints; everything else in the frozen data is the shared background, so one
+# background serves every cohort of an activity.
+PERSONAL_KEYS = {
+    "participant_name",
+    "hours",
+    "start_date",
+    "end_date",
+    "place",
+    "cohort_name",
+}
+
+
+def background_data(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k not in PERSONAL_KEYS}
+
+
 def background_context(data: dict) -> dict:
     """What the background prints: only frozen data, never the live project."""
     return {"d": data, "layout": LAYOUT, "site_url": settings.SITE_URL}
-
-
-def background_key(data: dict) -> tuple:
-    """Certificates whose frozen data agree on this key share one background."""
-    shared = {k: v for k, v in data.items() if k not in PERSONAL_KEYS}
-    return tuple(sorted((k, repr(v)) for k, v in shared.items()))
-
-
-PERSONAL_KEYS = {"participant_name", "hours", "issued_on", "number"}
 
 
 # --- fonts --------------------------------------------------------------------------------------
@@ -141,7 +160,13 @@ class SubsetFont:
         return sum(self.widths.get(self.cmap.get(ord(c), 0), 500) for c in text) * size / 1000
 
 
-BASIC_CHARS = "".join(chr(c) for c in range(32, 127)) + "ąčęėįšųūžĄČĘĖĮŠŲŪŽ–„“"
+# One fixed character set covers nearly every name, so the prepared background is reused; a name
+# with other letters gets a background of its own (still exact, just not shared).
+BASIC_CHARS = (
+    "".join(chr(c) for c in range(32, 127))
+    + "ąčęėįšųūžĄČĘĖĮŠŲŪŽ–„“"
+    + "āēīōćńśźżłĀĒĪŌĆŃŚŹŻŁäöüõéèàçñÄÖÜÕÉÈÀÇÑ"
+)
 
 
 @lru_cache(maxsize=64)
@@ -312,12 +337,11 @@ def render_background_pages(datas: Sequence[dict], *, language: str) -> list[byt
     return pages
 
 
-def prepare_background(page_pdf: bytes, chars: Iterable[str]) -> Background:
+def prepare_background(page_pdf: bytes, charset: frozenset[str]) -> Background:
     """Add the overlay fonts and the empty slot stream to a one-page background."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-    charset = frozenset(BASIC_CHARS) | frozenset(chars)
     fonts = {key: subset_font(key, charset) for key in FONTS}
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(page_pdf)))
     page = writer.pages[0]
@@ -370,50 +394,65 @@ def _text(font: SubsetFont, size: float, x_mm: float, y_mm: float, text: str, *,
 def _qr(url: str, x_mm: float, y_mm: float, size_mm: float) -> str:
     import segno
 
-    matrix = segno.make(url, error="m").matrix
+    # A fixed mask skips segno's evaluation of all eight (5× faster); any mask scans.
+    matrix = segno.make(url, error="m", mask=0, boost_error=False).matrix
     count = len(matrix)
     module = size_mm * MM / count
     left, top = x_mm * MM, (PAGE_H - y_mm) * MM
     rects = []
     for row, line in enumerate(matrix):
+        y = f"{top - (row + 1) * module:.2f}"
         col = 0
-        while col < count:
-            if line[col]:
-                start = col
-                while col < count and line[col]:
-                    col += 1
-                rects.append(
-                    f"{left + start * module:.2f} {top - (row + 1) * module:.2f} "
-                    f"{(col - start) * module:.2f} {module:.2f} re"
-                )
-            else:
-                col += 1
+        for dark, run in groupby(line):
+            length = len(tuple(run))
+            if dark:
+                rects.append(f"{left + col * module:.2f} {y} {length * module:.2f} {module:.2f} re")
+            col += length
     return "0 0 0 rg\n" + "\n".join(rects) + "\nf"
+
+
+def _fit(font: SubsetFont, text: str, size: float, width_mm: float, *, lines: int = 1):
+    """The text in at most `lines` lines of `width_mm` at `size`, shrinking the size if needed."""
+    width = width_mm * MM
+    while True:
+        result, line = [], ""
+        for word in text.split():
+            candidate = f"{line} {word}".strip()
+            if line and font.width(candidate, size) > width:
+                result.append(line)
+                line = word
+            else:
+                line = candidate
+        result.append(line)
+        fits = len(result) <= lines and all(font.width(t, size) <= width for t in result)
+        if fits or size <= 6:
+            return result[:lines], size
+        size -= 0.5
 
 
 def overlay_stream(background: Background, personal: Personal) -> bytes:
     regular, bold = background.fonts["R"], background.fonts["B"]
-    name_size = LAYOUT["name_size"]
-    while name_size > 12 and bold.width(personal.name, name_size) > LAYOUT["name_width"] * MM:
-        name_size -= 1
+    (name,), name_size = _fit(bold, personal.name, LAYOUT["name_size"], LAYOUT["name_width"])
     row = LAYOUT["facts_row"]
     first = LAYOUT["facts_top"] + 4.2
+    x = LAYOUT["facts_value_x"]
+    place, place_size = _fit(regular, personal.place, 11, PAGE_W - 20 - x, lines=2)
+    ink = "{:.2f} {:.2f} {:.2f} rg".format(*INK)
     ops = [
-        "{:.2f} {:.2f} {:.2f} rg".format(*INK),
+        ink,
         _text(regular, 12, 0, LAYOUT["number_y"], personal.number, centre=True),
         "{:.2f} {:.2f} {:.2f} rg".format(*BRAND),
-        _text(bold, name_size, 0, LAYOUT["name_y"], personal.name, centre=True),
-        "{:.2f} {:.2f} {:.2f} rg".format(*INK),
-        _text(bold, 11, LAYOUT["facts_value_x"], first, personal.hours),
-        _text(
-            regular,
-            11,
-            LAYOUT["facts_value_x"],
-            first + row * LAYOUT["issued_row"],
-            personal.issued,
+        _text(bold, name_size, 0, LAYOUT["name_y"], name, centre=True),
+        ink,
+        _text(bold, 11, x, first, personal.hours),
+        _text(regular, 11, x, first + row, personal.dates),
+        _text(regular, 11, x, first + row * 2, personal.issued),
+        *(
+            _text(regular, place_size, x, first + row * 3 + i * place_size * 0.42, text)
+            for i, text in enumerate(place)
         ),
         _qr(personal.url, LAYOUT["qr_x"], LAYOUT["qr_y"], LAYOUT["qr_size"]),
-        "{:.2f} {:.2f} {:.2f} rg".format(*INK),
+        ink,
         _text(
             regular,
             8,
@@ -450,28 +489,60 @@ def stamp(background: Background, personal: Personal) -> bytes:
 # --- the public entry points ------------------------------------------------------------------
 
 
-def render_certificates(certificates: Sequence, *, language: str = "lt") -> dict[int, bytes]:
-    """PDFs for many certificates: {certificate id: bytes}. One WeasyPrint run in all."""
-    groups: dict[tuple, list] = {}
+_BACKGROUND_PAGES: "OrderedDict[str, bytes]" = OrderedDict()
+_PREPARED: "OrderedDict[tuple, Background]" = OrderedDict()
+CACHE_SIZE = 64
+
+
+def _remember(cache: OrderedDict, key, value):
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+    return value
+
+
+def _background_key(data: dict, language: str) -> str:
+    shared = json.dumps(background_data(data), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{language}|{settings.SITE_URL}|{shared}".encode()).hexdigest()
+
+
+def render_certificates(certificates: Sequence, *, language: str = "lt") -> dict[str, bytes]:
+    """PDFs for many certificates, saved or not yet: {verification code: bytes}.
+
+    Backgrounds are rendered (all missing ones in ONE WeasyPrint run) and prepared once, then
+    kept in this process: a worker issuing cohort after cohort of an activity reuses them."""
+    groups: dict[str, list] = {}
     for certificate in certificates:
-        groups.setdefault(background_key(certificate.data), []).append(certificate)
-    if not groups:
-        return {}
-    members = list(groups.values())
-    pages = render_background_pages([group[0].data for group in members], language=language)
+        groups.setdefault(_background_key(certificate.data, language), []).append(certificate)
+    missing = [key for key in groups if key not in _BACKGROUND_PAGES]
+    if missing:
+        pages = render_background_pages(
+            [background_data(groups[key][0].data) for key in missing], language=language
+        )
+        for key, page in zip(missing, pages, strict=True):
+            _remember(_BACKGROUND_PAGES, key, page)
+    basic = frozenset(BASIC_CHARS)
     result: dict[int, bytes] = {}
     with translation.override(language):
-        for group, page in zip(members, pages, strict=True):
-            values = [(c.pk, personal_values(c)) for c in group]
+        for key, group in groups.items():
+            values = [(c.verification_code, personal_values(c)) for c in group]
             chars = {ch for _pk, p in values for text in vars(p).values() for ch in text}
-            background = prepare_background(page, chars)
+            charset = basic if chars <= basic else basic | chars
+            background = _PREPARED.get((key, charset))
+            if background is None:
+                background = _remember(
+                    _PREPARED,
+                    (key, charset),
+                    prepare_background(_BACKGROUND_PAGES[key], charset),
+                )
             for pk, personal in values:
                 result[pk] = stamp(background, personal)
     return result
 
 
 def render_certificate(certificate, *, language: str = "lt") -> bytes:
-    return render_certificates([certificate], language=language)[certificate.pk]
+    return render_certificates([certificate], language=language)[certificate.verification_code]
 
 
 def render_full_html(certificate, *, language: str = "lt") -> bytes:

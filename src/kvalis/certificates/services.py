@@ -189,8 +189,11 @@ def _build(
     )
 
 
-def _number_and_insert(certificates: list[Certificate]) -> list[Certificate]:
-    """Number the (unsaved) certificates per prefix and year, then insert them. In a transaction."""
+def _number_and_insert(
+    certificates: list[Certificate], *, with_pdfs: bool = False
+) -> list[Certificate]:
+    """Number the (unsaved) certificates per prefix and year, then insert them (with their PDFs
+    rendered and stored first, when asked). Runs inside the caller's transaction."""
     by_series: dict[tuple[str, int], list[Certificate]] = {}
     for certificate in certificates:
         by_series.setdefault((certificate.prefix, certificate.year), []).append(certificate)
@@ -199,6 +202,8 @@ def _number_and_insert(certificates: list[Certificate]) -> list[Certificate]:
         for offset, certificate in enumerate(series):
             certificate.sequence = first + offset
             certificate.number = format_number(prefix, year, certificate.sequence)
+    if with_pdfs and certificates:
+        _store_pdfs(certificates)
     if len(certificates) == 1:
         certificates[0].full_clean(exclude=["pdf"])
         certificates[0].save()
@@ -299,6 +304,11 @@ def certificate_issue_bulk(*, cohort: Cohort, actor) -> CertificateBatch:
     """Start issuing certificates to all of a cohort's completers who do not hold one yet.
 
     The work runs as a background task; the batch row shows its progress."""
+    with transaction.atomic():
+        return _start_batch(cohort=cohort, actor=actor)
+
+
+def _start_batch(*, cohort: Cohort, actor) -> CertificateBatch:
     _settings_for(cohort.activity)
     chosen, _completion = _eligible(_enrolment_qs().filter(cohort=cohort))
     if not chosen:
@@ -332,19 +342,31 @@ def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> Certifica
     )
     if batch.finished:
         return batch
-    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
     try:
         settings_ = _settings_for(batch.cohort.activity)
-        chosen_all, _completion = _eligible(_enrolment_qs().filter(cohort=batch.cohort))
+        chosen_all, completion = _eligible(_enrolment_qs().filter(cohort=batch.cohort))
         enrolment_ids = [e.pk for e in chosen_all]
-        CertificateBatch.objects.filter(pk=batch.pk).update(total=len(enrolment_ids), done=0)
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.RUNNING, total=len(enrolment_ids), done=0
+        )
         issued: list[int] = []
         for start in range(0, len(enrolment_ids), CHUNK):
             ids = enrolment_ids[start : start + CHUNK]
+            # One transaction per chunk: numbers, PDFs and rows commit together or not at all
+            # (a PDF file left by a failed chunk is overwritten when it is issued again).
             with transaction.atomic():
                 # Re-check under the lock: a coordinator may have issued one in the meantime.
                 locked = list(_enrolment_qs().select_for_update(of=("self",)).filter(pk__in=ids))
-                chosen, completion = _eligible(locked)
+                holders = set(
+                    Certificate.objects.filter(
+                        enrolment_id__in=ids, status=CertificateStatus.VALID
+                    ).values_list("enrolment_id", flat=True)
+                )
+                chosen = [
+                    e
+                    for e in locked
+                    if e.status == EnrolmentStatus.CONFIRMED and e.pk not in holders
+                ]
                 now = timezone.now()
                 certificates = _number_and_insert(
                     [
@@ -358,30 +380,30 @@ def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> Certifica
                             batch=batch,
                         )
                         for e in chosen
-                    ]
+                    ],
+                    with_pdfs=True,
                 )
-            certificate_render_pdfs(certificates=certificates)
-            issued += [c.pk for c in certificates]
-            CertificateBatch.objects.filter(pk=batch.pk).update(done=start + len(ids))
-        with transaction.atomic():
-            CertificateBatch.objects.filter(pk=batch.pk).update(
-                status=BatchStatus.DONE, done=len(enrolment_ids), finished_at=timezone.now()
-            )
-            audit_log(
-                actor=batch.created_by,
-                action="certificate.issue_bulk_done",
-                obj=batch,
-                project=batch.cohort.activity.project,
-                summary=str(batch.cohort),
-                data={
-                    "numbers": list(
-                        Certificate.objects.filter(pk__in=issued).values_list("number", flat=True)
+                issued += [c.pk for c in certificates]
+                last = start + len(ids) >= len(enrolment_ids)
+                CertificateBatch.objects.filter(pk=batch.pk).update(
+                    done=start + len(ids),
+                    **({"status": BatchStatus.DONE, "finished_at": timezone.now()} if last else {}),
+                )
+                if last:
+                    audit_log(
+                        actor=batch.created_by,
+                        action="certificate.issue_bulk_done",
+                        obj=batch,
+                        project=batch.cohort.activity.project,
+                        summary=str(batch.cohort),
+                        data={"issued": len(issued)},
                     )
-                },
+                    if send_mail and issued:
+                        transaction.on_commit(lambda ids=tuple(issued): _queue_mail(list(ids)))
+        if not enrolment_ids:
+            CertificateBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.DONE, finished_at=timezone.now()
             )
-            if send_mail:
-                for pk in issued:
-                    transaction.on_commit(lambda pk=pk: _queue_mail(pk))
     except Exception as error:
         CertificateBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
@@ -477,18 +499,24 @@ def certificate_reissue(
 # --- PDFs and e-mail ----------------------------------------------------------------------------
 
 
-def certificate_render_pdfs(*, certificates: Sequence[Certificate]) -> None:
-    """Render and store the Lithuanian PDFs of `certificates` (one WeasyPrint run in all)."""
+def _store_pdfs(certificates: Sequence[Certificate]) -> None:
+    """Render the Lithuanian PDFs (one WeasyPrint run at most) and store them; sets `pdf`."""
     from kvalis.certificates.pdf import render_certificates
 
-    if not certificates:
-        return
     pdfs = render_certificates(certificates, language="lt")
     for certificate in certificates:
         name = certificate_pdf_path(certificate, "")
-        if default_storage.exists(name):
+        if certificate.pdf and default_storage.exists(name):
             default_storage.delete(name)
-        certificate.pdf.name = default_storage.save(name, ContentFile(pdfs[certificate.pk]))
+        content = ContentFile(pdfs[certificate.verification_code])
+        certificate.pdf.name = default_storage.save(name, content)
+
+
+def certificate_render_pdfs(*, certificates: Sequence[Certificate]) -> None:
+    """Render and store the PDFs of saved certificates (rendered lazily or re-rendered)."""
+    if not certificates:
+        return
+    _store_pdfs(certificates)
     Certificate.objects.bulk_update(certificates, ["pdf"])
 
 
@@ -512,7 +540,7 @@ def _deliver(ids: list[int]) -> None:
     deliver_certificates.enqueue(certificate_ids=ids)
 
 
-def _queue_mail(pk: int) -> None:
-    from kvalis.certificates.tasks import mail_certificate
+def _queue_mail(ids: list[int]) -> None:
+    from kvalis.certificates.tasks import mail_certificates
 
-    mail_certificate.enqueue(certificate_id=pk)
+    mail_certificates.enqueue(certificate_ids=ids)
