@@ -106,6 +106,7 @@ def test_visitor_applies_confirms_and_appears_on_the_roster(
     coordinator = new_context().new_page()
     login(coordinator, live_server, "koordinatore@example.lt", PASSWORD)
     coordinator.goto(f"{live_server.url}/projects/UTENA-E/enrolment/cohorts/{cohort.pk}/")
+    assert_accessible(coordinator, "the coordinator's roster")
     row = coordinator.get_by_role("row", name=re.compile("Čiūrlytė Žydrūnė"))
     expect(row).to_contain_text("laukia patvirtinimo")
     row.get_by_role("button", name="Patvirtinti").click()
@@ -146,6 +147,7 @@ def test_partner_imports_a_staff_list_fixes_the_errors_and_imports(page, live_se
     expect(page.get_by_text("„jonas@“ nėra teisingas el. pašto adresas.")).to_be_visible()
     expect(page.get_by_text("Nežinoma organizacija „Nežinoma įstaiga“")).to_be_visible()
     expect(page.get_by_text(re.compile("Neatitinka reikalavimų"))).to_be_visible()
+    assert_accessible(page, "the import preview with errors")
     assert not Enrolment.objects.filter(cohort=cohort).exists()
 
     page.get_by_role("link", name="Įkelti pataisytą failą").click()
@@ -156,3 +158,4 @@ def test_partner_imports_a_staff_list_fixes_the_errors_and_imports(page, live_se
     page.get_by_role("link", name="Žiūrėti dalyvių sąrašą").click()
     for name in ("Šimkutė Rūta", "Geras Jonas", "Sava Asta"):
         expect(page.get_by_role("row", name=re.compile(name))).to_contain_text("patvirtinta")
+    assert_accessible(page, "the roster")

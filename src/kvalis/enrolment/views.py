@@ -324,7 +324,7 @@ def cohorts(request: HttpRequest, code: str) -> HttpResponse:
         for cohort in rows:
             cohort.my_quota = quotas.get(cohort.pk)
             cohort.my_used = used.get(cohort.pk, 0)
-    imports_ = _batches(access).select_related("cohort__activity")[:10]
+    imports_ = _batches(access).select_related("cohort__activity").defer("rows", "results")[:10]
     return render(
         request,
         "enrolment/cohorts.html",
@@ -643,7 +643,7 @@ def import_upload(request: HttpRequest, code: str, cohort_pk: int) -> HttpRespon
 def import_detail(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.ENROL)
     batch = get_object_or_404(
-        _batches(access).select_related("cohort__activity", "partner__organisation"),
+        _batches(access).select_related("cohort__activity", "partner__organisation").defer("rows"),
         pk=import_pk,
     )
     form = None
@@ -693,7 +693,7 @@ def import_detail(request: HttpRequest, code: str, import_pk: int) -> HttpRespon
 @login_required
 def import_progress(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.ENROL)
-    batch = get_object_or_404(_batches(access), pk=import_pk)
+    batch = get_object_or_404(_batches(access).defer("rows", "results"), pk=import_pk)
     response = render(
         request, "enrolment/_import_progress.html", {"batch": batch, "project": access.project}
     )
