@@ -260,3 +260,67 @@ def test_dashboard_shows_the_study_visit(client, world):
     response = client.get(url("reports:dashboard", world))
     assert "Talinas (Estija)" in response.text
     assert "Keilos kultūros centras" in response.text
+
+
+# (URL name, method, coordinator, partner coordinator, outsider, funder observer) -> status
+MATRIX = [
+    ("reports:dashboard", "get", 200, 200, 404, 200),
+    ("reports:json", "get", 200, 200, 404, 200),
+    ("reports:xlsx", "get", 200, 200, 404, 200),
+    ("reports:final_report", "get", 200, 404, 404, 200),
+    ("reports:summary", "get", 200, 200, 404, 200),
+    ("reports:summary_text", "get", 200, 200, 404, 200),
+    ("reports:summary_generate", "post", 302, 404, 404, 404),
+    ("reports:export_participants_xlsx", "get", 200, 200, 404, 404),
+    ("reports:export_participants_csv", "get", 200, 200, 404, 404),
+    ("reports:export_attendance_xlsx", "get", 200, 200, 404, 404),
+    ("reports:export_hours_csv", "get", 200, 200, 404, 404),
+    ("reports:export_certificates_xlsx", "get", 200, 200, 404, 404),
+]
+
+
+@pytest.mark.parametrize(("name", "method", "alice", "bob", "charlie", "funder_status"), MATRIX)
+def test_every_report_url_answers_each_persona(
+    client, attended, funder, name, method, alice, bob, charlie, funder_status
+):
+    for user, expected in (
+        (attended.alice, alice),
+        (attended.bob, bob),
+        (attended.charlie, charlie),
+        (funder, funder_status),
+    ):
+        client.force_login(user)
+        response = getattr(client, method)(url(name, attended))
+        assert response.status_code == expected, (name, user.email, response.status_code)
+
+
+def test_publishing_needs_a_generated_summary_and_the_edit_permission(client, attended, funder):
+    path = url("reports:summary_publish", attended)
+    client.force_login(attended.alice)
+    assert client.post(path, {"published": "1"}).status_code == 404  # nothing generated yet
+    client.post(url("reports:summary_generate", attended))
+    for user in (attended.bob, attended.charlie, funder):
+        client.force_login(user)
+        assert client.post(path, {"published": "1"}).status_code == 404
+    assert not PublicSummary.objects.get().published
+    client.force_login(attended.alice)
+    assert client.post(path, {"published": "1"}).status_code == 302
+    assert PublicSummary.objects.get().published
+
+
+def test_certificate_register_lists_issued_certificates_in_lithuanian_order(client, world):
+    from kvalis.enrolment.models import Enrolment
+    from tests.factories import CertificateFactory
+
+    for last in ("Žukas", "Čepas", "Cibas"):
+        person = PersonFactory(last_name=last, organisation=world.lead)
+        AttendanceFactory(
+            enrolment=EnrolmentFactory(person=person, cohort=world.cohort), session=world.session
+        )
+        CertificateFactory(enrolment=Enrolment.objects.get(person=person))
+    client.force_login(world.alice)
+    text = client.get(url("reports:export_certificates_csv", world)).content.decode("utf-8-sig")
+    names = [line.split(";")[1] for line in text.splitlines()[1:]]
+    assert names == ["Cibas", "Čepas", "Žukas"]
+    data = json.loads(client.get(url("reports:json", world)).content)
+    assert data["certificates_issued"] == 3

@@ -22,6 +22,15 @@ Definitions (the shared decisions of the project):
 - *Completion rate*: completed confirmed enrolments / confirmed enrolments in cohorts that have
   ended, in % (attendance's completion rule, coordinator overrides applied).
 
+Shapes: `participants_by_municipality`, `_by_organisation_type` and `_by_position_category` map
+stable codes (municipality code such as "utenos-r", organisation type, position category;
+"unknown" when missing) to counts, with display names under `labels`;
+`participants_by_partner` maps the partner organisation's name ("none" without a partner) and
+`participants_by_activity` the activity title to counts. Sections of other apps:
+`certificates_*` (certificates), `satisfaction` (surveys.selectors.project_satisfaction),
+`budget_*` (budget.selectors.budget_summary; left out of a scoped report), `study_visit`
+(visits.selectors.visit_summary).
+
 Value types in the dict: counts are `int`; hours, money and percentages are `Decimal` (None when
 there is nothing to divide by). `indicators_json()` writes Decimals as strings ("25000.00") so
 that no amount is ever rounded through a float.
