@@ -1,6 +1,7 @@
 """The foundation journey in a real browser: the demo coordinator signs in, opens the Utena
 project and sees its consortium; the pages pass axe-core (WCAG 2.1 AA) and fit a phone."""
 
+import os
 import re
 
 import pytest
@@ -67,13 +68,22 @@ def record_console_errors(page) -> list[str]:
     return errors
 
 
-@pytest.fixture
-def demo_loaded(transactional_db):
-    call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+PHONE_PAGES = [
+    "/projects/",
+    f"/projects/{data.PROJECT_CODE}/",
+    f"/projects/{data.PROJECT_CODE}/people/",
+]
 
 
-def test_coordinator_signs_in_and_sees_the_project_and_its_partners(demo_loaded, page, live_server):
+def test_demo_coordinator_sees_the_project_and_its_partners_on_desktop_and_phone(
+    transactional_db, new_context, live_server
+):
+    # One test, one demo load: the whole demo takes a while and every step of it is shown here.
+    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15000)
     errors = record_console_errors(page)
+
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "lt")
     assert_accessible(page, "the sign-in page")
@@ -95,22 +105,17 @@ def test_coordinator_signs_in_and_sees_the_project_and_its_partners(demo_loaded,
     assert_accessible(page, "the project page")
     assert errors == []
 
-
-@pytest.mark.parametrize(
-    "path",
-    ["/projects/", f"/projects/{data.PROJECT_CODE}/", f"/projects/{data.PROJECT_CODE}/people/"],
-    ids=["dashboard", "project", "people"],
-)
-def test_pages_fit_a_phone_without_sideways_scrolling(demo_loaded, new_context, live_server, path):
-    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    login(page, live_server, COORDINATOR, data.DEMO_PASSWORD)
-    page.goto(f"{live_server.url}{path}")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-    # A mobile browser widens its layout viewport to fit content that overflows, so compare with
-    # the phone's width, not with window.innerWidth. Wide tables scroll inside their .table-wrap.
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px phone"
-    assert_accessible(page, f"{path} on a phone")
+    phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone.set_default_timeout(15000)
+    login(phone, live_server, COORDINATOR, data.DEMO_PASSWORD)
+    too_wide = {}
+    for path in PHONE_PAGES:
+        phone.goto(f"{live_server.url}{path}")
+        expect(phone.get_by_role("heading", level=1)).to_be_visible()
+        # A mobile browser widens its layout viewport to fit content that overflows, so compare
+        # with the phone's width, not window.innerWidth. Wide tables scroll in their .table-wrap.
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[path] = width
+        assert_accessible(phone, f"{path} on a phone")
+    assert too_wide == {}, f"pages wider than a {PHONE['width']}px phone: {too_wide}"
