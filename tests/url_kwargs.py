@@ -82,6 +82,7 @@ URL_KWARGS_BY_NAME = {
     "accounts:password_reset_confirm": {"uidb64": _reset_uid, "token": _reset_token},
     "enrolment:confirm": {"token": lambda w: _confirmation(w).token},
     "enrolment:calendar_feed": {"token": lambda w: _calendar_token(w).token},
+    "certificates:my_certificate_pdf": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
 }
 
 
@@ -118,9 +119,8 @@ def _expense(world):
 
 
 def _study_visit(world):
-    from tests.factories import StudyVisitFactory
-
     from kvalis.visits.models import StudyVisit
+    from tests.factories import StudyVisitFactory
 
     visit = StudyVisit.objects.filter(activity__project=world.project).first()
     return visit or StudyVisitFactory(project=world.project)
@@ -248,3 +248,11 @@ def _survey_for_alice(world):
     person = PersonFactory(user=world.alice, email=world.alice.email)
     EnrolmentFactory(person=person, cohort=world.cohort)
     return survey
+
+
+def _certificate_of_alice(world):
+    """A participant downloads only their own certificate: this one is alice's."""
+    from tests.factories import CertificateFactory, PersonFactory
+
+    person = PersonFactory(user=world.alice, email=world.alice.email)
+    return CertificateFactory(enrolment__cohort=world.cohort, enrolment__person=person)

@@ -97,7 +97,8 @@ def test_user_without_person_sees_no_certificates(client, world, certificate):
     client.force_login(world.charlie)
     response = client.get(reverse("certificates:my_certificates"))
     assert response.status_code == 200 and certificate.number not in response.text
-    assert client.get(reverse("certificates:my_cpd_pdf")).status_code == 404
+    response = client.get(reverse("certificates:my_cpd_pdf"))
+    assert response.status_code == 302 and response.url == reverse("certificates:my_cpd")
 
 
 def test_participant_cpd_record_and_transcript(client, world, participant):

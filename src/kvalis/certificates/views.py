@@ -133,8 +133,8 @@ def my_cpd(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_cpd_pdf(request: HttpRequest) -> HttpResponse:
     person = _my_person(request)
-    if person is None:
-        raise Http404
+    if person is None:  # a login that is not (yet) a participant has nothing to print
+        return redirect("certificates:my_cpd")
     return _cpd_pdf(request, person)
 
 
