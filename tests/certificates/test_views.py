@@ -285,3 +285,25 @@ def test_activity_settings_view(client, world, issuer):
     other = UserFactory()
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["certificates:register", "certificates:cohort"])
+def test_list_pages_run_a_fixed_number_of_queries(client, world, issuer, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.alice)
+    args = [world.project.code] + ([world.cohort.pk] if name.endswith("cohort") else [])
+    url = reverse(name, args=args)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    for i in range(2):
+        services.certificate_issue(enrolment=completer(world, last=f"Pirma{i}"), actor=world.alice)
+    few = queries()
+    for i in range(6):
+        services.certificate_issue(enrolment=completer(world, last=f"Antra{i}"), actor=world.alice)
+    assert queries() == few

@@ -5,6 +5,8 @@ and year without gaps (`CertificateCounter`), and a public verification code. Re
 reissue never delete: the old row stays, marked revoked or replaced.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -173,7 +175,9 @@ class CertificateBatch(models.Model):
 
 
 def certificate_pdf_path(instance: "Certificate", filename: str) -> str:
-    return f"certificates/{instance.year}/{instance.verification_code}.pdf"
+    # Not the public verification code: whoever knows the code must not be able to guess the
+    # file's address on a server that exposes MEDIA_URL.
+    return f"certificates/{instance.year}/{instance.number}-{secrets.token_hex(8)}.pdf"
 
 
 class Certificate(models.Model):

@@ -505,11 +505,10 @@ def _store_pdfs(certificates: Sequence[Certificate]) -> None:
 
     pdfs = render_certificates(certificates, language="lt")
     for certificate in certificates:
-        name = certificate_pdf_path(certificate, "")
-        if certificate.pdf and default_storage.exists(name):
-            default_storage.delete(name)
+        if certificate.pdf:
+            default_storage.delete(certificate.pdf.name)  # a re-render replaces the file
         content = ContentFile(pdfs[certificate.verification_code])
-        certificate.pdf.name = default_storage.save(name, content)
+        certificate.pdf.name = default_storage.save(certificate_pdf_path(certificate, ""), content)
 
 
 def certificate_render_pdfs(*, certificates: Sequence[Certificate]) -> None:

@@ -25,13 +25,12 @@ from kvalis.certificates.models import (
     CertificateStatus,
 )
 from kvalis.certificates.selectors import (
-    can_view_register,
     cohort_rows,
     cpd_record,
     project_certificates,
     require_register,
 )
-from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.enrolment.models import EnrolmentStatus
 from kvalis.lib.exports import csv_response, xlsx_response
 from kvalis.lib.pdf import render_pdf
 
@@ -368,15 +367,12 @@ def cohort(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
 def cohort_issue(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
     cohort = access.get_cohort(cohort_pk)
-    enrolment = (
-        Enrolment.objects.filter(
-            cohort=cohort, pk=request.POST.get("enrolment") or 0, status=EnrolmentStatus.CONFIRMED
-        ).first()
-        if str(request.POST.get("enrolment", "")).isdigit()
-        else None
-    )
-    if enrolment is None:
+    enrolment_id = request.POST.get("enrolment", "")
+    if not enrolment_id.isdigit():
         raise Http404
+    enrolment = get_object_or_404(
+        cohort.enrolments, pk=enrolment_id, status=EnrolmentStatus.CONFIRMED
+    )
     try:
         certificate = services.certificate_issue(enrolment=enrolment, actor=request.user)
     except ValidationError as error:
@@ -524,6 +520,3 @@ def person_cpd(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
 def person_cpd_pdf(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
     return _cpd_pdf(request, access.get_person(person_pk))
-
-
-__all__ = ["can_view_register"]
