@@ -233,3 +233,30 @@ def test_a_survey_past_its_closing_day_no_longer_accepts_answers(sw):
     assert not sw.survey.is_accepting()
     assert sw.survey.is_accepting(date.today() - timedelta(days=2))
     assert datetime  # noqa: B018 (imported for readability of dates above)
+
+
+def test_coordinator_moves_the_closing_day_and_reopens_inviting_only_non_respondents(
+    sw, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    survey_response_submit(
+        survey=sw.survey, person=sw.participants[0], answers=full_answers(sw.questions)
+    )
+    survey_close(survey=sw.survey, actor=sw.world.alice)
+    client.force_login(sw.world.alice)
+    url = reverse("surveys:survey_detail", args=[sw.world.project.code, sw.survey.pk])
+    past = (date.today() - timedelta(days=3)).isoformat()
+    response = client.post(url, {"title": "Vertinimas", "closes_on": past})
+    assert response.status_code == 400 and "negali būti praeityje" in response.text
+    sw.survey.refresh_from_db()
+    assert sw.survey.closes_on != date.fromisoformat(past)
+    later = (date.today() + timedelta(days=40)).isoformat()
+    assert client.post(url, {"title": "Vertinimas", "closes_on": later}).status_code == 302
+    sw.survey.refresh_from_db()
+    assert sw.survey.title == "Vertinimas" and sw.survey.closes_on.isoformat() == later
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = survey_open(survey=sw.survey, actor=sw.world.alice)
+    assert invited == 8
+    assert sw.participants[0].email not in {m.to[0] for m in mail.outbox}

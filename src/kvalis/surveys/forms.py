@@ -70,6 +70,13 @@ class SurveyForm(forms.Form):
         ).select_related("activity")
 
 
+class SurveyEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    closes_on = forms.DateField(
+        label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
 def answer_form_class(questions: list[Question]) -> type[forms.Form]:
     """A form with one field per question, named q<id>; the service validates it again."""
     fields: dict[str, forms.Field] = {}

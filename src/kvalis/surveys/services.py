@@ -35,7 +35,6 @@ from kvalis.surveys.selectors import (
     respondent_cohort_id,
     scope_last_session_end,
     survey_non_respondents,
-    survey_participants,
     surveys_due_to_open,
     template_questions,
 )
@@ -334,8 +333,11 @@ def survey_open(*, survey: Survey, actor, notify: bool = True, on: date | None =
         survey.opened_on = survey.opened_on or on
         survey.full_clean()
         survey.save(update_fields=["status", "opened_on"])
+        # A reopened survey does not invite again those who have answered.
         invited = (
-            _mail_participants(survey, survey_participants(survey), "invitation") if notify else 0
+            _mail_participants(survey, survey_non_respondents(survey), "invitation")
+            if notify
+            else 0
         )
         audit_log(
             actor=actor,
@@ -345,6 +347,27 @@ def survey_open(*, survey: Survey, actor, notify: bool = True, on: date | None =
             data={"invited": invited},
         )
     return invited
+
+
+def survey_update(
+    *, survey: Survey, actor, title: str, closes_on: date, today: date | None = None
+) -> Survey:
+    """Rename a survey or move its closing day (not into the past)."""
+    today = today or timezone.localdate()
+    if closes_on < today and closes_on != survey.closes_on:
+        raise ValidationError({"closes_on": _("The closing day cannot be in the past.")})
+    survey.title = title.strip() or survey.title
+    survey.closes_on = closes_on
+    survey.full_clean()
+    survey.save(update_fields=["title", "closes_on"])
+    audit_log(
+        actor=actor,
+        action="survey.update",
+        obj=survey,
+        project=survey.project,
+        data={"closes_on": closes_on.isoformat()},
+    )
+    return survey
 
 
 def survey_close(*, survey: Survey, actor) -> None:

@@ -22,6 +22,7 @@ from kvalis.people.models import Person
 from kvalis.surveys import selectors, services
 from kvalis.surveys.forms import (
     QuestionForm,
+    SurveyEditForm,
     SurveyForm,
     TemplateCopyForm,
     TemplateForm,
@@ -84,6 +85,15 @@ def _person(user) -> Person | None:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's errors next to the form fields they name (the rest on top)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _context(access: ProjectAccess, **extra) -> dict:
@@ -204,11 +214,7 @@ def question_add(request: HttpRequest, code: str, template_pk: int) -> HttpRespo
                 choices=form.cleaned_data["choices"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("The question was added."))
             return redirect("surveys:template_detail", code=code, template_pk=template.pk)
@@ -273,11 +279,7 @@ def survey_create(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("The survey was created."))
             return redirect("surveys:survey_detail", code=code, survey_pk=survey.pk)
@@ -293,6 +295,26 @@ def survey_create(request: HttpRequest, code: str) -> HttpResponse:
 def survey_detail(request: HttpRequest, code: str, survey_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
     survey = _survey(access, survey_pk)
+    edit_form = SurveyEditForm(
+        request.POST or None, initial={"title": survey.title, "closes_on": survey.closes_on}
+    )
+    status = 200
+    if request.method == "POST":
+        if edit_form.is_valid():
+            try:
+                services.survey_update(
+                    survey=survey,
+                    actor=request.user,
+                    title=edit_form.cleaned_data["title"],
+                    closes_on=edit_form.cleaned_data["closes_on"],
+                )
+            except ValidationError as error:
+                _add_errors(edit_form, error)
+            else:
+                messages.success(request, _("The survey was saved."))
+                return redirect("surveys:survey_detail", code=code, survey_pk=survey.pk)
+        status = 400
+        survey.refresh_from_db()
     participants = selectors.survey_participants(survey).count()
     answered = survey.participations.count()
     return render(
@@ -301,6 +323,7 @@ def survey_detail(request: HttpRequest, code: str, survey_pk: int) -> HttpRespon
         _context(
             access,
             survey=survey,
+            edit_form=edit_form,
             participants=participants,
             answered=answered,
             not_answered=max(participants - answered, 0),
@@ -309,6 +332,7 @@ def survey_detail(request: HttpRequest, code: str, survey_pk: int) -> HttpRespon
             questions=selectors.template_questions(survey.template),
             last_session_end=selectors.scope_last_session_end(survey),
         ),
+        status=status,
     )
 
 
@@ -512,11 +536,7 @@ def answer(request: HttpRequest, survey_public_id) -> HttpResponse:
             try:
                 services.survey_response_submit(survey=survey, person=person, answers=answers)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, errors in error.error_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                _add_errors(form, error)
             else:
                 messages.success(request, _("Thank you! Your answers were saved anonymously."))
                 return redirect("surveys:my_surveys")
