@@ -226,3 +226,44 @@ def test_visit_set_up_through_the_form(client, world, objects):
     visit = StudyVisit.objects.get(activity=trip)
     assert visit.end_date == date(2014, 11, 7)
     assert visit.position_categories == ["head", "specialist"]
+
+
+def test_reserve_moves_up_and_a_traveller_is_removed_through_the_pages(
+    client, world, visit, participant
+):
+    from kvalis.visits import services
+
+    reserve = services.traveller_add(
+        visit=visit, person=participant(1), status="reserve", actor=world.alice
+    )
+    client.force_login(world.alice)
+    code = world.project.code
+    client.post(reverse("visits:promote", args=[code, visit.pk, reserve.pk]))
+    reserve.refresh_from_db()
+    assert reserve.status == "traveller" and reserve.enrolment.status == "confirmed"
+    response = client.post(reverse("visits:remove", args=[code, visit.pk, reserve.pk]))
+    assert response.status_code == 302
+    assert not Traveller.objects.exists()
+    reserve.enrolment.refresh_from_db()
+    assert reserve.enrolment.status == "cancelled"
+
+
+def test_cost_is_unlinked_and_host_removed_through_the_pages(client, world, visit, objects):
+    client.force_login(world.alice)
+    code = world.project.code
+    traveller, cost, host = objects["traveller"], objects["cost"], objects["host"]
+    client.post(reverse("visits:cost_remove", args=[code, visit.pk, traveller.pk, cost.pk]))
+    assert not traveller.costs.exists()
+    client.post(reverse("visits:host_delete", args=[code, visit.pk, host.pk]))
+    assert not visit.hosts.exists()
+
+
+def test_outcomes_form_saves_the_report_of_a_past_host_visit(client, world, visit, objects):
+    client.force_login(world.alice)
+    host = objects["host"]
+    url = reverse("visits:host_outcomes", args=[world.project.code, visit.pk, host.pk])
+    response = client.post(url, {"outcomes": "Parsivežėme savanorystės idėjų."})
+    assert response.status_code == 302
+    host.refresh_from_db()
+    assert host.outcomes == "Parsivežėme savanorystės idėjų."
+    assert client.post(url, {"outcomes": ""}).status_code == 200
