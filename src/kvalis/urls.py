@@ -1,8 +1,6 @@
 """Root URLconf. Each app owns its paths; project back-office pages live under /projects/<code>/,
 public pages (catalogue, public project page, certificate verification) outside it."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -27,5 +25,5 @@ urlpatterns = [
     path("api/", include("kvalis.api.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (expense scans, certificate PDFs) are never served from MEDIA_URL: each is
+# streamed by a view of its app after the access check.
