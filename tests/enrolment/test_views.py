@@ -532,3 +532,13 @@ def test_import_progress_polls_until_checked_then_reloads(client, world, roster)
     assert response["HX-Refresh"] == "true"
     client.force_login(world.charlie)
     assert client.get(path).status_code == 404
+
+
+def test_signed_in_participant_finds_the_form_filled_in(client, world, future_cohort):
+    user = UserFactory()
+    world.person_a.user = user
+    world.person_a.save()
+    client.force_login(user)
+    response = client.get(url("apply", future_cohort.public_id))
+    assert f'value="{world.person_a.email}"' in response.text
+    assert "Jonaitė" in response.text

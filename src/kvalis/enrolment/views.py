@@ -88,7 +88,20 @@ def _open_cohort(cohort_public_id) -> Cohort:
 
 def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
     cohort = _open_cohort(cohort_public_id)
-    form = ApplicationForm(request.POST or None)
+    initial = {}
+    person = _my_person(request) if request.user.is_authenticated else None
+    if person is not None:
+        # A signed-in participant applies with what we already know about them.
+        initial = {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+            "organisation": person.organisation_id,
+            "position": person.position,
+            "position_category": person.position_category,
+        }
+    form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
