@@ -70,3 +70,39 @@ def test_pdf_is_one_a4_page_and_matches_the_single_document_rendering(world, iss
     fast_words = set(fast.pages[0].extract_text().split())
     slow_words = set(slow.pages[0].extract_text().split())
     assert slow_words <= fast_words | {""}
+
+
+def test_qr_code_on_the_pdf_encodes_the_verification_url(world, issuer, tmp_path):
+    """Rasterise the page, read the module grid back and compare with the expected QR code."""
+    import segno
+    from PIL import Image
+
+    from kvalis.certificates.pdf import LAYOUT
+
+    certificate = services.certificate_issue(enrolment=completer(world), actor=world.alice)
+    (tmp_path / "c.pdf").write_bytes(render_certificate(certificate))
+    dpi = 300
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", tmp_path / "c.pdf", tmp_path / "c"],
+        check=True,
+    )
+    image = Image.open(tmp_path / "c.png").convert("L")
+    url = f"https://kvalis.example.lt/verify/{certificate.verification_code}/"
+    expected = segno.make(url, error="m", mask=0, boost_error=False).matrix
+    count = len(expected)
+    px = dpi / 25.4
+    module = LAYOUT["qr_size"] / count
+    seen = [
+        [
+            image.getpixel(
+                (
+                    round((LAYOUT["qr_x"] + (col + 0.5) * module) * px),
+                    round((LAYOUT["qr_y"] + (row + 0.5) * module) * px),
+                )
+            )
+            < 128
+            for col in range(count)
+        ]
+        for row in range(count)
+    ]
+    assert seen == [[bool(v) for v in line] for line in expected]

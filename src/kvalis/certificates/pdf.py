@@ -67,7 +67,13 @@ BRAND = (0.11, 0.31, 0.48)
 
 
 def verification_url(code: str) -> str:
-    return settings.SITE_URL + reverse("certificates:verify", args=[code])
+    return settings.SITE_URL + _verify_path() + code + "/"
+
+
+@lru_cache(maxsize=1)
+def _verify_path() -> str:
+    """/verify/ — reversed once: reverse() per certificate is a measurable part of a batch."""
+    return reverse("certificates:verify", args=["0"])[: -len("0/")]
 
 
 def hours_text(value) -> str:
@@ -392,23 +398,29 @@ def _text(font: SubsetFont, size: float, x_mm: float, y_mm: float, text: str, *,
 
 
 def _qr(url: str, x_mm: float, y_mm: float, size_mm: float) -> str:
+    """The QR code as filled squares. The coordinate system is scaled to one module per unit, so
+    each run of dark modules is a short integer rectangle (fast to write, small to store)."""
     import segno
 
     # A fixed mask skips segno's evaluation of all eight (5× faster); any mask scans.
     matrix = segno.make(url, error="m", mask=0, boost_error=False).matrix
     count = len(matrix)
     module = size_mm * MM / count
-    left, top = x_mm * MM, (PAGE_H - y_mm) * MM
+    bottom = (PAGE_H - y_mm - size_mm) * MM
     rects = []
     for row, line in enumerate(matrix):
-        y = f"{top - (row + 1) * module:.2f}"
+        y = count - 1 - row
         col = 0
         for dark, run in groupby(line):
             length = len(tuple(run))
             if dark:
-                rects.append(f"{left + col * module:.2f} {y} {length * module:.2f} {module:.2f} re")
+                rects.append(f"{col} {y} {length} 1 re")
             col += length
-    return "0 0 0 rg\n" + "\n".join(rects) + "\nf"
+    return (
+        f"q {module:.4f} 0 0 {module:.4f} {x_mm * MM:.2f} {bottom:.2f} cm 0 0 0 rg\n"
+        + "\n".join(rects)
+        + "\nf Q"
+    )
 
 
 def _fit(font: SubsetFont, text: str, size: float, width_mm: float, *, lines: int = 1):
