@@ -86,10 +86,19 @@ def _validate_marks(*, session: Session, marks: list[Mark], names: dict[int, str
         raise ValidationError(errors)
 
 
+# Off only in the control test that proves the concurrency test can fail.
+LOCK_SESSION = True
+
+
 def _lock(session: Session) -> None:
     """Serialise writers of one session's attendance (a trainer's form and phones checking in
     at the same moment), so that neither trips over the other's new rows."""
-    Session.objects.select_for_update().filter(pk=session.pk).first()
+    if LOCK_SESSION:
+        Session.objects.select_for_update().filter(pk=session.pk).first()
+
+
+def _between_read_and_write() -> None:
+    """A no-op; the concurrency test widens the race window here."""
 
 
 @transaction.atomic
@@ -118,6 +127,7 @@ def attendance_record(
             session=session, enrolment_id__in=[m.enrolment_id for m in marks]
         )
     }
+    _between_read_and_write()
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     created, changed = [], []
@@ -164,9 +174,9 @@ def attendance_check_in(*, session: Session, enrolment: Enrolment, actor) -> boo
     """
     if enrolment.cohort_id != session.cohort_id or enrolment.status != EnrolmentStatus.CONFIRMED:
         raise ValidationError(_("You are not enrolled in this session's group."), code="enrolled")
-    row = (
-        Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).first()
-    )
+    _lock(session)
+    row = Attendance.objects.filter(session=session, enrolment=enrolment).first()
+    _between_read_and_write()
     if row is not None and row.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
         return False
     row = row or Attendance(session=session, enrolment=enrolment)
