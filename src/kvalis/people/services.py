@@ -18,7 +18,13 @@ PERSON_FIELDS = {
     "organisation",
     "position",
     "position_category",
+    "user",
 }
+
+
+def person_validate(person: Person) -> None:
+    """What a person must satisfy beyond its fields (also used by the admin's form)."""
+    _validate_person(person)
 
 
 def _validate_person(person: Person) -> None:
@@ -44,6 +50,7 @@ def person_create(
     phone: str = "",
     position: str = "",
     position_category: str = "specialist",
+    user=None,
     project=None,
 ) -> Person:
     person = Person(
@@ -54,6 +61,7 @@ def person_create(
         organisation=organisation,
         position=position,
         position_category=position_category,
+        user=user,
     )
     _validate_person(person)
     person.full_clean()
