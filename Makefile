@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # `make run PORT=8001` when 8000 is taken; `make test PYTEST_ARGS="tests/people -x"` for a part.
 PORT ?= 8000
-PYTEST_ARGS ?=
+# One test process per core (pytest-xdist); a test module stays in one process, so module-scoped
+# fixtures (the demo loaded once) are not repeated.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run test bench lint build-packages system-packages worker messages extract
 
