@@ -52,7 +52,7 @@ def test_issue_emails_the_participant_with_the_pdf(
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [enrolment.person.email]
-    assert certificate.number in message.subject
+    assert message.subject == (f"Jūsų kvalifikacijos tobulinimo pažymėjimas {certificate.number}")
     name, content, mimetype = message.attachments[0]
     assert name == f"{certificate.number}.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")

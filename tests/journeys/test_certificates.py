@@ -55,6 +55,7 @@ def test_third_party_sees_a_certificate_revoked_after_the_coordinator_revokes_it
     coordinator.goto(
         f"{live_server.url}/projects/{world.project.code}/certificates/{certificate.pk}/"
     )
+    assert axe_violations(coordinator) == []
     coordinator.get_by_label("Priežastis").first.fill(REASON)
     coordinator.get_by_role("button", name="Panaikinti pažymėjimą").click()
     expect(
