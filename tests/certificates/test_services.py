@@ -279,3 +279,22 @@ def test_issuer_prefix_cannot_change_after_issue(world, issuer):
             signatory_name="A",
             signatory_position="B",
         )
+
+
+def test_a_failed_batch_says_so_and_keeps_numbers_gap_free(
+    world, issuer, django_capture_on_commit_callbacks, monkeypatch
+):
+    completer(world)
+    completer(world, last="Jonaitė")
+
+    def broken(certificates):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_store_pdfs", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert batch.error == "Išdavimą sustabdė netikėta klaida; bandykite dar kartą."
+    assert not Certificate.objects.exists()
+    assert not CertificateCounter.objects.filter(last_number__gt=0).exists()

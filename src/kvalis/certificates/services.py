@@ -6,6 +6,7 @@ numbers back and two coordinators issuing at once queue on the lock.
 """
 
 import base64
+import logging
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -33,6 +34,8 @@ from kvalis.certificates.models import (
 from kvalis.certificates.pdf import hours_text
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Activity, Cohort, Project
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 250  # certificates per transaction and per rendering run in a bulk issue
 
@@ -405,8 +408,14 @@ def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> Certifica
                 status=BatchStatus.DONE, finished_at=timezone.now()
             )
     except Exception as error:
+        # Chunks already committed stay issued (numbers without gaps); the rest can be issued
+        # again from the cohort page. The coordinator sees what happened, the log the details.
+        logger.exception("Certificate batch %s failed", batch.pk)
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else ""
         CertificateBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            status=BatchStatus.FAILED,
+            error=message or _("An unexpected error stopped the issue; try again."),
+            finished_at=timezone.now(),
         )
         raise
     batch.refresh_from_db()
