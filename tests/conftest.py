@@ -8,8 +8,6 @@
 
 from dataclasses import dataclass
 
-pytest_plugins = ["tests.browser"]
-
 import pytest
 
 from tests.factories import (
@@ -23,6 +21,30 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
+
+pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings_for_the_session(tmp_path_factory):
+    """The same fast settings for session- and module-scoped fixtures (a demo loaded once per
+    module), and uploaded or generated files in a temporary folder, never in the checkout's var/."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    override = override_settings(
+        LANGUAGE_CODE="lt",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+    )
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,9 @@
 """`kvalis demo` loads the seed case (Utena county, 2014), and a second run changes nothing.
 
 The demo is loaded once for this module, committed for real (as `make run` does, so that
-`transaction.on_commit` work such as queued e-mail happens), loaded a second time, and the
-database is flushed at the end. Every step in `kvalis.demo.steps` runs, so a step added later is
-covered by the idempotency check automatically.
+`transaction.on_commit` work such as queued e-mail happens, with tasks run immediately as
+`make run` runs them), loaded a second time, and the database is flushed at the end. Every step
+in `kvalis.demo.steps` runs, so a step added later is covered by the idempotency check.
 """
 
 import pkgutil
@@ -15,7 +15,6 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 
 from kvalis.demo import data, steps
@@ -51,7 +50,8 @@ def run_demo(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    # conftest's session settings apply: immediate tasks, fast hasher, media in a temporary folder.
+    with django_db_blocker.unblock():
         try:
             mail.outbox = []
             first = run_demo()
