@@ -96,6 +96,16 @@ def test_participant_lists_and_downloads_own_certificate(client, world, particip
     assert "KVALIFIKACIJOS TOBULINIMO PAŽYMĖJIMAS" in pdf_text(pdf.content)
 
 
+def test_participant_cannot_download_own_revoked_certificate(client, world, participant):
+    user, enrolment = participant
+    certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    client.force_login(user)
+    response = client.get(reverse("certificates:my_certificate_pdf", args=[certificate.pk]))
+    assert response.status_code == 404
+    assert "panaikintas" in client.get(reverse("certificates:my_certificates")).text
+
+
 def test_someone_elses_certificate_download_is_404(client, world, participant, certificate):
     user, _enrolment = participant
     client.force_login(user)

@@ -112,8 +112,10 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_certificate_pdf(request: HttpRequest, certificate_pk: int) -> HttpResponse:
+    # Only one's own, and only while valid: a revoked or replaced paper is not handed out again.
     certificate = get_object_or_404(
-        Certificate, pk=certificate_pk, person__user=request.user, person__isnull=False
+        Certificate.objects.filter(person__user=request.user, status=CertificateStatus.VALID),
+        pk=certificate_pk,
     )
     content = services.certificate_pdf_bytes(certificate, language=_language(request))
     return _pdf_response(content, f"{certificate.number}.pdf")
