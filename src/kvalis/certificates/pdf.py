@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import re
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -506,11 +507,15 @@ _PREPARED: "OrderedDict[tuple, Background]" = OrderedDict()
 CACHE_SIZE = 64
 
 
+_CACHE_LOCK = threading.Lock()
+
+
 def _remember(cache: OrderedDict, key, value):
-    cache[key] = value
-    cache.move_to_end(key)
-    while len(cache) > CACHE_SIZE:
-        cache.popitem(last=False)
+    with _CACHE_LOCK:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
     return value
 
 
