@@ -12,6 +12,7 @@ dropped again, as the test runner does). The database is emptied between benchma
 """
 
 import importlib.util
+import logging
 import os
 import sys
 import tempfile
@@ -60,6 +61,8 @@ def setup_django(workdir: Path):
 
     # As in tests: DEBUG off, mail kept in memory, 'testserver' an allowed host.
     setup_test_environment(debug=False)
+    # One line per benchmark: the immediate backend's "Task id=... state=..." lines are noise here.
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)
     if use_test_database:
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -97,6 +97,7 @@ def test_demo_coordinator_sees_the_project_and_its_partners_on_desktop_and_phone
     assert page.url.endswith(f"/projects/{data.PROJECT_CODE}/"), page.url
     expect(page.get_by_role("heading", level=1)).to_contain_text("Utenos regiono")
     expect(page.locator("main")).to_contain_text("25 000,00 Lt")
+    expect(page.locator("main")).to_contain_text("7 240,50 €")
     partners = page.locator("#partners-h ~ .table-wrap tbody tr")
     expect(partners).to_have_count(9)
     table = partners.all_inner_texts()
