@@ -69,7 +69,8 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
     page.evaluate(script)
     result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        "async () => await axe.run(document, "
+        "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
     )
     return [v for v in result["violations"] if v.get("impact") in impacts]
 
