@@ -12,12 +12,14 @@ from openpyxl import load_workbook
 from kvalis.audit.models import AuditEntry
 from kvalis.enrolment.models import CalendarToken, CohortRegistration, Enrolment
 from tests.factories import (
+    CertificateFactory,
     CohortFactory,
     EnrolmentFactory,
     OrganisationFactory,
     PersonFactory,
     QuotaFactory,
     SessionFactory,
+    SurveyFactory,
     UserFactory,
 )
 
@@ -210,6 +212,41 @@ def test_my_trainings_shows_status_schedule_and_feed(client, world, roster):
     assert cohort.name in response.text and "patvirtinta" in response.text
     assert "/calendar/" in response.text and ".ics" in response.text
     assert 'aria-current="page"' in response.text
+
+
+def test_my_trainings_links_the_valid_certificate_and_the_survey_to_answer(client, world):
+    enrolment = EnrolmentFactory(cohort=world.cohort, person=world.person_a)
+    certificate = CertificateFactory(enrolment=enrolment)
+    survey = SurveyFactory(activity=world.activity)
+    someone_elses = CertificateFactory(enrolment=EnrolmentFactory(cohort=world.cohort))
+    user = UserFactory()
+    world.person_a.user = user
+    world.person_a.save()
+    client.force_login(user)
+
+    text = client.get(url("my_trainings")).text
+
+    assert reverse("certificates:my_certificate_pdf", args=[certificate.pk]) in text
+    assert f"Pažymėjimas {certificate.number} (PDF)" in text
+    assert reverse("surveys:answer", args=[survey.public_id]) in text
+    assert "Įvertinti šiuos mokymus" in text
+    assert someone_elses.number not in text
+
+
+def test_my_trainings_offers_no_survey_once_answered(client, world):
+    from kvalis.surveys.models import SurveyParticipation
+
+    EnrolmentFactory(cohort=world.cohort, person=world.person_a)
+    survey = SurveyFactory(activity=world.activity)
+    SurveyParticipation.objects.create(survey=survey, person=world.person_a)
+    user = UserFactory()
+    world.person_a.user = user
+    world.person_a.save()
+    client.force_login(user)
+
+    text = client.get(url("my_trainings")).text
+
+    assert reverse("surveys:answer", args=[survey.public_id]) not in text
 
 
 def test_participant_cancels_own_enrolment_and_the_next_is_promoted(

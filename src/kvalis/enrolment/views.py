@@ -229,6 +229,7 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
     enrolments = list(my_enrolments(person)) if person else []
     feed_url = ""
     if person is not None:
+        _attach_certificates_and_surveys(person, enrolments)
         token = services.calendar_token_for(person=person)
         feed_url = request.build_absolute_uri(
             reverse("enrolment:calendar_feed", kwargs={"token": token.token})
@@ -245,6 +246,36 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
             "my_tab": "trainings",
         },
     )
+
+
+def _attach_certificates_and_surveys(person, enrolments: list[Enrolment]) -> None:
+    """Give each enrolment its valid certificate and the survey to answer, if any, so that
+    "My trainings" is the one page a participant needs (three queries whatever the count)."""
+    from kvalis.certificates.models import Certificate, CertificateStatus
+    from kvalis.surveys.selectors import answered_survey_ids, surveys_for_person
+
+    certificates = {
+        c.enrolment_id: c
+        for c in Certificate.objects.filter(person=person, status=CertificateStatus.VALID)
+    }
+    answered = answered_survey_ids(person)
+    today = timezone.localdate()
+    to_answer = [
+        s for s in surveys_for_person(person) if s.pk not in answered and s.is_accepting(today)
+    ]
+    for enrolment in enrolments:
+        enrolment.valid_certificate = certificates.get(enrolment.pk)
+        enrolment.open_survey = next(
+            (
+                s
+                for s in to_answer
+                if s.cohort_id == enrolment.cohort_id
+                or (s.cohort_id is None and s.activity_id == enrolment.cohort.activity_id)
+            ),
+            None,
+        )
+        if enrolment.status != "confirmed":
+            enrolment.open_survey = None
 
 
 @login_required
