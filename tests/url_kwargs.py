@@ -30,6 +30,7 @@ URL_KWARGS = {
     "cohort_public_id": lambda w: _open_cohort(w).public_id,
     "enrolment_pk": lambda w: _enrolment(w).pk,
     "import_pk": lambda w: _import_batch(w).pk,
+    "token_pk": lambda w: _api_token(w).pk,
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -54,6 +55,8 @@ PUBLIC_URLS = {
     "enrolment:confirm",
     "enrolment:privacy",
     "enrolment:calendar_feed",
+    "api:certificate_detail",
+    "api:schema",
 }
 
 
@@ -256,3 +259,10 @@ def _certificate_of_alice(world):
 
     person = PersonFactory(user=world.alice, email=world.alice.email)
     return CertificateFactory(enrolment__cohort=world.cohort, enrolment__person=person)
+
+
+def _api_token(world):
+    """Alice's own API token: only she may revoke it (the outsider gets 404)."""
+    from kvalis.api.services import api_token_create
+
+    return api_token_create(user=world.alice, name="Ataskaitos")[0]

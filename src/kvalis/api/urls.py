@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kvalis.api import views
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("schema/", views.schema, name="schema"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<slug:code>/", views.project_detail, name="project_detail"),
+    path(
+        "projects/<slug:code>/indicators/",
+        views.project_indicators_view,
+        name="project_indicators",
+    ),
+    path("projects/<slug:code>/people/", views.project_people, name="project_people"),
+    path(
+        "certificates/<str:verification_code>/",
+        views.certificate_detail,
+        name="certificate_detail",
+    ),
+    # Browser pages (HTML, session only): not API endpoints, so not in the schema.
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_pk>/revoke/", views.token_revoke, name="token_revoke"),
+]
