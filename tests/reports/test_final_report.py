@@ -9,7 +9,8 @@ from django.urls import reverse
 from kvalis.reports.outputs import final_report_pdf
 from tests.factories import AttendanceFactory, EnrolmentFactory, PersonFactory
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+# `make test` installs poppler-utils; without pdftotext these tests must fail, not vanish.
+assert shutil.which("pdftotext"), "pdftotext is missing: run `make test`, which installs it"
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
