@@ -286,8 +286,10 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     project = factory.LazyAttribute(lambda o: o.enrolment.cohort.activity.project)
     person = factory.LazyAttribute(lambda o: o.enrolment.person)
     issuer = factory.LazyAttribute(
-        lambda o: o.enrolment.cohort.activity.project.certificate_issuers.first()
-        or CertificateIssuerFactory(project=o.enrolment.cohort.activity.project)
+        lambda o: (
+            o.enrolment.cohort.activity.project.certificate_issuers.first()
+            or CertificateIssuerFactory(project=o.enrolment.cohort.activity.project)
+        )
     )
     prefix = factory.LazyAttribute(lambda o: o.issuer.prefix)
     year = 2014

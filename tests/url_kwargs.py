@@ -194,7 +194,6 @@ def _study_visit_activity(world):
     return activity
 
 
-
 # --- enrolment --------------------------------------------------------------------------------
 
 
