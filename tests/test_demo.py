@@ -172,3 +172,21 @@ def test_demo_login_signs_in_with_the_demo_password(project, client, settings, r
     assert response.status_code == 302, f"{email} could not sign in"
     assert response.wsgi_request.user.is_authenticated
     assert response.wsgi_request.user.email == email
+
+
+def test_both_runs_print_the_same_summary_line(demo):
+    def summary(output: str) -> str:
+        return next(line for line in output.splitlines() if line.startswith("Demo loaded:"))
+
+    assert summary(demo.first_output) == summary(demo.second_output)
+    assert "160 persons trained" in summary(demo.first_output)
+
+
+def test_the_public_catalogue_has_open_cohorts_of_the_follow_up_project_only(project):
+    from kvalis.demo.steps.upcoming import CODE
+    from kvalis.enrolment.selectors import open_cohorts
+
+    codes = {cohort.activity.project.code for cohort in open_cohorts()}
+
+    assert codes == {CODE}
+    assert "Išgalvotas" in Project.objects.get(code=CODE).description

@@ -13,4 +13,5 @@ STEPS = [
     "budget",
     "visits",
     "reports",
+    "upcoming",
 ]
