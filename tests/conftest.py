@@ -58,6 +58,15 @@ def _lithuanian_and_fast(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_attempt_counters():
+    """Sign-in, application and check-in-code throttles count in the cache: every test starts
+    from zero, whatever the tests before it did in the same process."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class World:
     project: object

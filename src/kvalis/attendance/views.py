@@ -34,6 +34,7 @@ from kvalis.attendance.services import (
     session_minutes,
 )
 from kvalis.attendance.sheets import scalable_qr_svg, signin_sheet_pdf
+from kvalis.lib import throttle
 from kvalis.lib.exports import csv_response, xlsx_response
 from kvalis.people.models import Person
 from kvalis.projects.models import Session
@@ -356,11 +357,21 @@ def checkin_link(request: HttpRequest, public_id, token: str) -> HttpResponse:
     )
 
 
+# Wrong typed codes allowed per participant before a pause: six characters cannot be guessed
+# in ten tries, and a real participant rarely mistypes more than twice.
+CODE_LIMIT = 10
+CODE_WINDOW = 10 * 60
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin_code(request: HttpRequest) -> HttpResponse:
     """The typed fallback: the participant enters the six characters shown on the screen."""
     form = CheckInCodeForm(request.POST or None)
+    who = str(request.user.pk)
+    if request.method == "POST" and throttle.is_blocked("checkin-code", who, limit=CODE_LIMIT):
+        messages.error(request, throttle.TOO_MANY)
+        return render(request, "attendance/checkin_code.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         now = timezone.now()
         try:
@@ -369,6 +380,7 @@ def checkin_code(request: HttpRequest) -> HttpResponse:
             enrolment = checkin.own_enrolment(session, request.user)
             newly = attendance_check_in(session=session, enrolment=enrolment, actor=request.user)
         except checkin.CheckInRefused as refusal:
+            throttle.record("checkin-code", who, window=CODE_WINDOW)
             form.add_error("code", refusal.message)
         except ValidationError as error:
             form.add_error("code", error.messages[0])

@@ -40,6 +40,7 @@ from kvalis.enrolment.selectors import (
     registration_of,
     roster,
 )
+from kvalis.lib import throttle
 from kvalis.lib.collation import lt_order
 from kvalis.lib.exports import csv_response, xlsx_response
 from kvalis.people.models import PositionCategory
@@ -86,6 +87,12 @@ def _open_cohort(cohort_public_id) -> Cohort:
     return get_object_or_404(open_cohorts(), public_id=cohort_public_id)
 
 
+# Applications accepted from one address per hour: a whole library's staff applying from one
+# office network fits; a script filling the form does not.
+APPLY_LIMIT = 60
+APPLY_WINDOW = 60 * 60
+
+
 def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
     cohort = _open_cohort(cohort_public_id)
     initial = {}
@@ -102,7 +109,15 @@ def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
             "position_category": person.position_category,
         }
     form = ApplicationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    throttled = False
+    if request.method == "POST":
+        who = throttle.client_ip(request)
+        throttled = throttle.is_blocked("apply", who, limit=APPLY_LIMIT)
+        if not throttled:
+            throttle.record("apply", who, window=APPLY_WINDOW)
+    if throttled:
+        messages.error(request, throttle.TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.application_create(
@@ -136,6 +151,7 @@ def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
             "audience": audience_summary(cohort.activity),
             "free": cohort_seats(cohort).free,
         },
+        status=429 if throttled else 200,
     )
 
 
