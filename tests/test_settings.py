@@ -38,6 +38,7 @@ SETTINGS_VARIABLES = {
     "LOG_LEVEL",
     # Set by the browser fixtures for the test process; never in a deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CACHE_BACKEND",
 }
 
 
@@ -80,6 +81,7 @@ def test_defaults_import_cleanly(tmp_path):
         ({"DATABASE_URL": "postgres://kvalis:kvalis@db:port/kvalis"}, "DATABASE_URL"),
         ({"KVALIS_MAX_UPLOAD_MB": "ten"}, "KVALIS_MAX_UPLOAD_MB"),
         ({"TASKS_IMMEDIATE": "2"}, "TASKS_IMMEDIATE"),
+        ({"CACHE_BACKEND": "redis"}, "CACHE_BACKEND"),
         ({"DEBUG": "0", "SECRET_KEY": DEVELOPMENT_SECRET_KEY}, "SECRET_KEY"),
         ({"DEBUG": "0"}, "SECRET_KEY"),
         ({"DEBUG": "0", "SECRET_KEY": "too-short"}, "SECRET_KEY"),
@@ -136,3 +138,22 @@ def test_debug_off_without_allowed_hosts_defaults_to_none(tmp_path):
     result = run_python(tmp_path, code, **variables)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_database_cache_is_shared_by_processes(tmp_path):
+    """With CACHE_BACKEND=database, a count written by one process is read by another."""
+    database = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
+    setup = run(
+        tmp_path,
+        [sys.executable, "-m", "kvalis", "createcachetable"],
+        DATABASE_URL=database,
+        CACHE_BACKEND="database",
+    )
+    assert setup.returncode == 0, setup.stderr
+    code = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "cache.add('n', 0, 60); print(cache.incr('n'))"
+    )
+    first = run_python(tmp_path, code, DATABASE_URL=database, CACHE_BACKEND="database")
+    second = run_python(tmp_path, code, DATABASE_URL=database, CACHE_BACKEND="database")
+    assert (first.stdout.strip(), second.stdout.strip()) == ("1", "2"), first.stderr + second.stderr

@@ -231,6 +231,22 @@ if not DEBUG:
 KVALIS_MAX_UPLOAD_MB = envint("KVALIS_MAX_UPLOAD_MB", "10")
 DATA_UPLOAD_MAX_MEMORY_SIZE = KVALIS_MAX_UPLOAD_MB * 1024 * 1024
 
+# Cache: attempt counters (sign-in, applications, check-in codes) live here. "local" is one
+# process's memory; with several gunicorn workers use "database" (run `kvalis createcachetable`)
+# so that all workers count together.
+CACHE_BACKEND = envstr("CACHE_BACKEND", "local")
+if CACHE_BACKEND == "local":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kvalis_cache",
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"CACHE_BACKEND must be local or database, got {CACHE_BACKEND!r}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
