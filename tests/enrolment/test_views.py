@@ -579,3 +579,12 @@ def test_signed_in_participant_finds_the_form_filled_in(client, world, future_co
     response = client.get(url("apply", future_cohort.public_id))
     assert f'value="{world.person_a.email}"' in response.text
     assert "Jonaitė" in response.text
+
+
+def test_applied_page_of_a_cohort_of_a_non_public_project_answers_404(client, world):
+    world.project.is_public = False
+    world.project.save()
+
+    response = client.get(url("applied", world.cohort.public_id))
+
+    assert response.status_code == 404

@@ -157,7 +157,10 @@ def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
 
 def applied(request: HttpRequest, cohort_public_id) -> HttpResponse:
     cohort = get_object_or_404(
-        Cohort.objects.select_related("activity__project"), public_id=cohort_public_id
+        Cohort.objects.filter(activity__project__is_public=True).select_related(
+            "activity__project"
+        ),
+        public_id=cohort_public_id,
     )
     return render(request, "enrolment/applied.html", {"cohort": cohort})
 
