@@ -112,13 +112,21 @@ class ProjectAccess:
         A partner coordinator sees only their own organisation's and covered institutions' people.
         """
         if self.is_coordinator:
-            partners = Partner.objects.filter(project=self.project)
-            in_consortium = Q(organisation__partnerships__in=partners) | Q(
-                organisation__covering_partners__in=partners
+            # Three independent semi-joins: OR-ing the joins themselves multiplies rows
+            # (partners × covered institutions × enrolments), which PostgreSQL can take
+            # minutes over when the tables have no statistics yet.
+            from kvalis.enrolment.models import Enrolment
+
+            consortium = Partner.objects.filter(project=self.project).values("organisation")
+            covered = Partner.covered_organisations.through.objects.filter(
+                partner__project=self.project
+            ).values("organisation")
+            enrolled = Enrolment.objects.filter(cohort__activity__project=self.project).values(
+                "person"
             )
-            enrolled = Q(enrolments__cohort__activity__project=self.project)
-            ids = Person.objects.filter(in_consortium | enrolled).values("pk")
-            return Person.objects.filter(pk__in=ids)
+            return Person.objects.filter(
+                Q(organisation__in=consortium) | Q(organisation__in=covered) | Q(pk__in=enrolled)
+            )
         if self.is_partner:
             return Person.objects.filter(organisation__in=self.partner_organisation_ids())
         return Person.objects.none()
