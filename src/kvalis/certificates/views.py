@@ -264,23 +264,7 @@ def register_export(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def issuers(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
-    form = IssuerForm(request.POST or None, project=access.project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_issuer_save(
-                project=access.project, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The issuer was saved."))
-            return redirect("certificates:overview", code=code)
-    return render(
-        request,
-        "certificates/issuer_form.html",
-        _context(access, form=form, issuer=None),
-        status=400 if form.errors else 200,
-    )
+    return _issuer_form(request, access, issuer=None, initial=None)
 
 
 @login_required
@@ -293,6 +277,11 @@ def issuer_edit(request: HttpRequest, code: str, issuer_pk: int) -> HttpResponse
         "signatory_name": issuer.signatory_name,
         "signatory_position": issuer.signatory_position,
     }
+    return _issuer_form(request, access, issuer=issuer, initial=initial)
+
+
+def _issuer_form(request: HttpRequest, access, *, issuer, initial) -> HttpResponse:
+    """Add (issuer=None) or edit an issuer: one form, one service."""
     form = IssuerForm(request.POST or None, initial=initial, project=access.project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,7 +292,7 @@ def issuer_edit(request: HttpRequest, code: str, issuer_pk: int) -> HttpResponse
             _form_errors(form, error)
         else:
             messages.success(request, _("The issuer was saved."))
-            return redirect("certificates:overview", code=code)
+            return redirect("certificates:overview", code=access.project.code)
     return render(
         request,
         "certificates/issuer_form.html",
