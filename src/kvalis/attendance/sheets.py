@@ -1,25 +1,14 @@
 """The printed sign-in sheet (pasirašymo lapas): A4, one row per confirmed participant."""
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from kvalis.attendance.selectors import confirmed_roster, employer_name
 from kvalis.lib.collation import lt_sorted
 from kvalis.lib.pdf import render_pdf
+from kvalis.lib.qr import qr_svg
 from kvalis.projects.models import Session
-
-
-def scalable_qr_svg(data: str, *, title: str = "") -> str:
-    """A QR code as inline SVG with a viewBox and no fixed size, so CSS sets its size (a
-    projector screen, 30 mm on paper) and it scales without being cut off."""
-    return mark_safe(
-        segno.make(data, error="m").svg_inline(
-            scale=1, border=2, omitsize=True, title=title or None
-        )
-    )
 
 
 def signin_sheet_context(session: Session) -> dict:
@@ -44,7 +33,7 @@ def signin_sheet_context(session: Session) -> dict:
             {"person": e.person, "employer": employer_name(e)} for e in confirmed_roster(cohort)
         ],
         "form_url": form_url,
-        "qr": scalable_qr_svg(form_url),
+        "qr": qr_svg(form_url, scalable=True),
     }
 
 

@@ -33,9 +33,10 @@ from kvalis.attendance.services import (
     completion_override_set,
     session_minutes,
 )
-from kvalis.attendance.sheets import scalable_qr_svg, signin_sheet_pdf
+from kvalis.attendance.sheets import signin_sheet_pdf
 from kvalis.lib import throttle
 from kvalis.lib.exports import csv_response, xlsx_response
+from kvalis.lib.qr import qr_svg
 from kvalis.people.models import Person
 from kvalis.projects.models import Session
 
@@ -134,7 +135,7 @@ def checkin_screen(request: HttpRequest, code: str, session_pk: int) -> HttpResp
         "tab": "attendance",
         "session": session,
         "link": link,
-        "qr": scalable_qr_svg(link, title=_("Check-in QR code")),
+        "qr": qr_svg(link, title=_("Check-in QR code"), scalable=True),
         "code": checkin.code_for(session, now),
         "typed_url": f"{settings.SITE_URL}{reverse('attendance:checkin')}",
         "opens": opens,

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kvalis.lib.collation import lt_sorted
-from kvalis.lib.money import Currency, format_amount, in_eur
+from kvalis.lib.money import SYMBOLS, Currency, format_amount, in_eur
 from kvalis.organisations.geo import Municipality
 from kvalis.projects.models import ActivityKind, Partner, PartnerRole, Project
 
@@ -77,8 +77,7 @@ def amount_text(amount: Decimal, currency: str) -> str:
     text = format_amount(amount)
     if text.endswith(",00"):
         text = text[:-3]
-    symbol = "Lt" if currency == Currency.LTL else "€"
-    result = f"{text} {symbol}"
+    result = f"{text} {SYMBOLS[Currency(currency)]}"
     if currency == Currency.LTL:
         result += f" ({format_amount(in_eur(amount, currency))} €)"
     return result
