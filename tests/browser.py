@@ -79,5 +79,33 @@ def login(page, live_server, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    follow(page, "main button[type=submit]")
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        for v in violations
+    )
+
+
+def assert_accessible(page, what: str) -> None:
+    """No serious or critical axe-core violation on the page, with the house stylesheet applied
+    (the contrast checks mean something only then)."""
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => getComputedStyle(document.body).display") == "flex", what
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core on {what}:\n{describe(violations)}"
+
+
+def follow(page, target) -> None:
+    """Click a link or a submit button and wait until the page it loads has loaded.
+
+    A bare click returns as soon as the click is dispatched; reading the page right after it
+    races the navigation (the old page, or an empty document while the new one commits).
+    `target` is a selector or a locator.
+    """
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation(wait_until="load"):
+        locator.click()

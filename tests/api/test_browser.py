@@ -6,17 +6,10 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from kvalis.api.models import ApiToken
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page, what: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}: " + "; ".join(
-        f"{v['id']} ({[n['target'] for n in v['nodes'][:3]]})" for v in violations
-    )
 
 
 def test_a_user_creates_uses_and_revokes_a_token(page, live_server):
@@ -25,7 +18,7 @@ def test_a_user_creates_uses_and_revokes_a_token(page, live_server):
     MembershipFactory(project=project, user=user, role="coordinator")
     login(page, live_server, user.email, PASSWORD)
     page.goto(f"{live_server.url}/projects/")
-    page.get_by_role("link", name="API raktai scenarijams ir ataskaitoms").click()
+    follow(page, page.get_by_role("link", name="API raktai scenarijams ir ataskaitoms"))
     expect(page.locator("h1")).to_have_text("API raktai")
     assert_accessible(page, "the empty tokens page")
 

@@ -8,7 +8,7 @@ import pytest
 
 from kvalis.budget.models import Expense
 from kvalis.visits.models import Traveller
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 from tests.factories import (
     PASSWORD,
     ActivityFactory,
@@ -24,19 +24,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['impact']}: {v['id']} — {v['help']} "
-        f"({', '.join(str(n['target']) for n in v['nodes'][:3])})"
-        for v in violations
-    )
-
-
-def assert_accessible(page, what: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}:\n{describe(violations)}"
 
 
 @pytest.fixture
@@ -70,7 +57,7 @@ def test_coordinator_books_an_expense_and_selects_a_traveller(page, live_server,
     assert "25 000,00 Lt" in page.content() and "7 240,50 €" in page.content()
     assert_accessible(page, "the execution page")
 
-    page.click("text=Pridėti išlaidą")
+    follow(page, "text=Pridėti išlaidą")
     assert_accessible(page, "the expense form")
     scan = tmp_path / "saskaita.pdf"
     scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -80,8 +67,7 @@ def test_coordinator_books_an_expense_and_selects_a_traveller(page, live_server,
     page.fill("input[name=document_number]", "SM-2014/041")
     page.fill("input[name=amount]", "1 234,50")
     page.set_input_files("input[name=scan]", str(scan))
-    page.click("main form.stacked button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    follow(page, "main form.stacked button[type=submit]")
     assert "Išlaida išsaugota" in page.content()
     expense = Expense.objects.get()
     assert expense.amount == Decimal("1234.50") and expense.scan_type == "application/pdf"
@@ -93,7 +79,7 @@ def test_coordinator_books_an_expense_and_selects_a_traveller(page, live_server,
     page.fill("input[name=supplier]", "X")
     page.fill("input[name=document_number]", "X-1")
     page.fill("input[name=amount]", "10,005")
-    page.click("main form.stacked button[type=submit]")
+    follow(page, "main form.stacked button[type=submit]")
     assert "dviejų skaitmenų po kablelio" in page.content()
     assert Expense.objects.count() == 1
     assert_accessible(page, "the expense form with errors")
@@ -103,16 +89,15 @@ def test_coordinator_books_an_expense_and_selects_a_traveller(page, live_server,
 
     page.goto(f"{live_server.url}/projects/{project.code}/visits/{visit.pk}/selection/")
     assert_accessible(page, "the selection page")
-    page.click("button[name=status][value=traveller]")
+    follow(page, "button[name=status][value=traveller]")
     assert "neatitinka atrankos kriterijų" in page.content()
     assert not Traveller.objects.exists()
     page.fill(f"#reason-{person.pk}", "Jaunimo erdvės vadovė, vienintelė iš savivaldybės")
-    page.click("button[name=status][value=traveller]")
-    page.wait_for_load_state("networkidle")
+    follow(page, "button[name=status][value=traveller]")
     traveller = Traveller.objects.get()
     assert traveller.override_reason.startswith("Jaunimo erdvės")
 
     page.goto(f"{live_server.url}/projects/{project.code}/visits/{visit.pk}/")
     assert_accessible(page, "the study visit page")
-    page.click("text=Čiurlionytė Žydrė")
+    follow(page, "text=Čiurlionytė Žydrė")
     assert_accessible(page, "the traveller page")

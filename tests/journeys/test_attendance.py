@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kvalis.attendance.models import Attendance
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 from tests.factories import (
     PASSWORD,
     ActivityFactory,
@@ -29,20 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 375, "height": 812}
 SURNAMES = ["Žukauskienė", "Šimkus", "Stankevičiūtė", "Čepulis", "Butkutė", "Ąžuolaitė"]
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['impact']}: {v['id']} — {v['help']} "
-        f"({', '.join(str(n['target']) for n in v['nodes'][:3])})"
-        for v in violations
-    )
-
-
-def assert_accessible(page, what: str) -> None:
-    assert page.evaluate("() => getComputedStyle(document.body).display") == "flex", what
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}:\n{describe(violations)}"
 
 
 @pytest.fixture
@@ -92,8 +78,7 @@ def test_trainer_marks_attendance_on_a_tablet(live_cohort, new_context, live_ser
     login(page, live_server, "lektorius@example.lt", PASSWORD)
     project, session = live_cohort["project"], live_cohort["session"]
     page.goto(f"{live_server.url}/projects/{project.code}/attendance/")
-    page.get_by_role("link", name="Lankomumo forma").first.click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Lankomumo forma").first)
     expect(page.get_by_role("heading", name="Lankomumo forma")).to_be_visible()
 
     # The roster in Lithuanian order: Ą after A, Č after C, Š after S, Ž last.
@@ -161,8 +146,7 @@ def test_participant_checks_in_by_the_qr_link_in_a_second_browser(
     assert "/accounts/login/" in phone.url
     phone.fill("input[name=username]", "egle@example.lt")
     phone.fill("input[name=password]", PASSWORD)
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+    follow(phone, "main button[type=submit]")
     assert phone.url == link, phone.url
     expect(phone.locator("main")).to_contain_text("Eglė Čepulytė")
     assert_accessible(phone, "the check-in confirmation on a phone")
@@ -223,8 +207,7 @@ def test_coordinator_pages_are_accessible(live_cohort, page, live_server):
     page.goto(f"{base}/attendance/cohorts/{session.cohort_id}/completion/")
     page.locator(f"#enrolment-{own.pk} summary").click()
     page.locator(f"#reason-{own.pk}").fill("Dalyvavo nuotoliniu būdu")
-    page.locator(f"#enrolment-{own.pk}").get_by_role("button", name="Išsaugoti").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.locator(f"#enrolment-{own.pk}").get_by_role("button", name="Išsaugoti"))
     expect(page.locator(f"#enrolment-{own.pk}")).to_contain_text("Dalyvavo nuotoliniu būdu")
     assert_accessible(page, "the completion page after an override")
     page.goto(f"{live_server.url}/my/hours/")

@@ -17,7 +17,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from kvalis.enrolment.models import Enrolment
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 from tests.factories import (
     PASSWORD,
     ActivityFactory,
@@ -32,13 +32,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page, what: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}: " + "; ".join(
-        f"{v['id']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})" for v in violations
-    )
 
 
 @pytest.fixture
@@ -80,7 +73,7 @@ def test_visitor_applies_confirms_and_appears_on_the_roster(
     expect(page.get_by_role("heading", name="Mokymų katalogas")).to_be_visible()
     assert_accessible(page, "the catalogue")
 
-    page.get_by_role("link", name="Jaunimui atviros erdvės").click()
+    follow(page, page.get_by_role("link", name="Jaunimui atviros erdvės"))
     expect(page.get_by_role("heading", name="Pateikti paraišką")).to_be_visible()
     assert_accessible(page, "the application form")
 
@@ -150,12 +143,12 @@ def test_partner_imports_a_staff_list_fixes_the_errors_and_imports(page, live_se
     assert_accessible(page, "the import preview with errors")
     assert not Enrolment.objects.filter(cohort=cohort).exists()
 
-    page.get_by_role("link", name="Įkelti pataisytą failą").click()
+    follow(page, page.get_by_role("link", name="Įkelti pataisytą failą"))
     upload(HEADER + good + fixed, "darbuotojai-pataisyta.csv")
     expect(page.get_by_text("Visos eilutės teisingos")).to_be_visible()
     page.get_by_role("button", name="Importuoti 3 asmenis").click()
     expect(page.get_by_text("Patvirtinta: 3, laukiančiųjų sąraše: 0.")).to_be_visible()
-    page.get_by_role("link", name="Žiūrėti dalyvių sąrašą").click()
+    follow(page, page.get_by_role("link", name="Žiūrėti dalyvių sąrašą"))
     for name in ("Šimkutė Rūta", "Geras Jonas", "Sava Asta"):
         expect(page.get_by_role("row", name=re.compile(name))).to_contain_text("patvirtinta")
     assert_accessible(page, "the roster")

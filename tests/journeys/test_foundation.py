@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kvalis.demo import data
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,21 +26,6 @@ CONSORTIUM = [
     "Visagin",
 ]
 PHONE = {"width": 375, "height": 812}
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}×: "
-        f"{', '.join(str(n['target']) for n in v['nodes'][:3])})"
-        for v in violations
-    )
-
-
-def assert_accessible(page, what: str) -> None:
-    # kvalis.css really applies (axe-core's contrast check is only meaningful with it).
-    assert page.evaluate("() => getComputedStyle(document.body).display") == "flex", what
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}:\n{describe(violations)}"
 
 
 def record_console_errors(page) -> list[str]:
@@ -92,8 +77,7 @@ def test_demo_coordinator_sees_the_project_and_its_partners_on_desktop_and_phone
     assert page.url.endswith("/projects/"), page.url
     assert_accessible(page, "the dashboard")
 
-    page.get_by_role("link", name=re.compile("Utenos regiono")).first.click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name=re.compile("Utenos regiono")).first)
     assert page.url.endswith(f"/projects/{data.PROJECT_CODE}/"), page.url
     expect(page.get_by_role("heading", level=1)).to_contain_text("Utenos regiono")
     expect(page.locator("main")).to_contain_text("25 000,00 Lt")

@@ -11,7 +11,7 @@ from kvalis.surveys.services import (
     survey_template_copy,
     survey_template_default_ensure,
 )
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 from tests.factories import (
     PASSWORD,
     ActivityFactory,
@@ -28,19 +28,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['impact']}: {v['id']} — {v['help']} "
-        f"({', '.join(str(n['target']) for n in v['nodes'][:3])})"
-        for v in violations
-    )
-
-
-def assert_accessible(page, what: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}:\n{describe(violations)}"
 
 
 @pytest.fixture
@@ -129,7 +116,10 @@ def test_participant_answers_then_coordinator_sees_results(
     login(coordinator_page, live_server, open_survey["coordinator"].email, PASSWORD)
     project = open_survey["project"]
     coordinator_page.goto(f"{live_server.url}/projects/{project.code}/surveys/")
-    coordinator_page.get_by_role("link", name=open_survey["activity"].title, exact=True).click()
+    follow(
+        coordinator_page,
+        coordinator_page.get_by_role("link", name=open_survey["activity"].title, exact=True),
+    )
     expect(coordinator_page.get_by_role("heading", level=2)).to_contain_text("Projektų valdymas")
     main = coordinator_page.locator("main")
     expect(main).to_contain_text("Kaip bendrai vertinate mokymus?")

@@ -5,23 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from kvalis.projects.models import Cohort, Project, Session
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 from tests.factories import PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
 
-def assert_accessible(page, what: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}: " + "; ".join(
-        f"{v['id']} ({[n['target'] for n in v['nodes'][:3]]})" for v in violations
-    )
-
-
 def submit(page) -> None:
-    page.locator("main form.stacked button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, "main form.stacked button[type=submit]")
 
 
 def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
@@ -36,7 +28,7 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
     login(page, live_server, user.email, PASSWORD)
 
-    page.get_by_role("link", name="Naujas projektas").click()
+    follow(page, page.get_by_role("link", name="Naujas projektas"))
     assert_accessible(page, "the new-project form")
     page.locator("#id_code").fill("ZARASAI-2015")
     page.locator("#id_title").fill("Zarasų krašto kultūros darbuotojų mokymai")
@@ -53,7 +45,7 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     project = Project.objects.get(code="ZARASAI-2015")
     assert_accessible(page, "the partners page")
 
-    page.get_by_role("link", name="Pridėti partnerį").click()
+    follow(page, page.get_by_role("link", name="Pridėti partnerį"))
     page.locator("#id_new_name").fill("Zarasų kultūros centras")
     page.locator("#id_new_type").select_option("culture_centre")
     page.locator("#id_new_municipality").select_option("zarasu-r")
@@ -62,14 +54,14 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     submit(page)
     expect(page.locator("main table")).to_contain_text("Zarasų kultūros centras")
 
-    page.get_by_role("link", name="Vietos", exact=True).click()
-    page.get_by_role("link", name="Pridėti vietą").click()
+    follow(page, page.get_by_role("link", name="Vietos", exact=True))
+    follow(page, page.get_by_role("link", name="Pridėti vietą"))
     page.locator("#id_name").fill("Bibliotekos salė")
     submit(page)
     assert_accessible(page, "the venues page")
 
-    page.get_by_role("link", name="Veiklos", exact=True).click()
-    page.get_by_role("link", name="Pridėti veiklą").click()
+    follow(page, page.get_by_role("link", name="Veiklos", exact=True))
+    follow(page, page.get_by_role("link", name="Pridėti veiklą"))
     page.locator("#id_kind").select_option("seminar")
     page.locator("#id_title").fill("Projektų valdymas")
     page.get_by_label("įstaigos vadovas").check()
@@ -77,7 +69,7 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     assert_accessible(page, "the activity form")
     submit(page)
 
-    page.get_by_role("link", name="Pridėti grupę").first.click()
+    follow(page, page.get_by_role("link", name="Pridėti grupę").first)
     page.locator("#id_name").fill("1 grupė")
     page.locator("#id_venue").select_option(label="Bibliotekos salė")
     page.locator("#id_start_date").fill("2015-03-02")
@@ -87,7 +79,7 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     cohort = Cohort.objects.get(activity__project=project)
     assert_accessible(page, "the cohort page")
 
-    page.get_by_role("link", name="Pridėti užsiėmimą").click()
+    follow(page, page.get_by_role("link", name="Pridėti užsiėmimą"))
     page.locator("#id_starts_at").fill("2015-03-02T10:00")
     page.locator("#id_ends_at").fill("2015-03-02T09:00")
     submit(page)
@@ -97,9 +89,9 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     submit(page)
     assert Session.objects.filter(cohort=cohort).count() == 1
 
-    page.get_by_role("link", name="Nariai", exact=True).click()
+    follow(page, page.get_by_role("link", name="Nariai", exact=True))
     assert_accessible(page, "the members page")
-    page.get_by_role("link", name="Veiksmų žurnalas").click()
+    follow(page, page.get_by_role("link", name="Veiksmų žurnalas"))
     expect(page.locator("main table")).to_contain_text("project.create")
     assert_accessible(page, "the audit log")
     assert errors == []

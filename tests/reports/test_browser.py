@@ -5,7 +5,7 @@ coordinator sees the dashboard scoped to their own people. Pages pass axe-core (
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations, login
+from tests.browser import assert_accessible, follow, login
 from tests.factories import (
     PASSWORD,
     AttendanceFactory,
@@ -17,15 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(f"{v['impact']}: {v['id']} — {v['help']}" for v in violations)
-
-
-def assert_accessible(page, what: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe-core on {what}:\n{describe(violations)}"
 
 
 @pytest.fixture
@@ -45,7 +36,7 @@ def reported(world):
 def test_coordinator_filters_the_dashboard_and_publishes_the_summary(page, live_server, reported):
     login(page, live_server, reported.alice.email, PASSWORD)
     page.goto(f"{live_server.url}/projects/{reported.project.code}/")
-    page.get_by_role("link", name="Ataskaitos").click()
+    follow(page, page.get_by_role("link", name="Ataskaitos"))
     expect(page.get_by_role("heading", name="Rodikliai", exact=True)).to_be_visible()
     expect(page.locator(".report-figures .figure").first).to_contain_text("3")
     assert_accessible(page, "the reports dashboard")
@@ -54,13 +45,13 @@ def test_coordinator_filters_the_dashboard_and_publishes_the_summary(page, live_
     page.get_by_role("button", name="Rodyti").click()
     expect(page.locator(".report-figures .figure").first).to_contain_text("1")
 
-    page.get_by_role("link", name="Vieša santrauka").click()
-    page.get_by_role("button", name="Sugeneruoti pagal duomenis").click()
+    follow(page, page.get_by_role("link", name="Vieša santrauka"))
+    follow(page, page.get_by_role("button", name="Sugeneruoti pagal duomenis"))
     expect(page.get_by_role("article")).to_contain_text("apmokyti 3 darbuotojai")
     assert_accessible(page, "the public summary page")
     page.get_by_label("Antraštė").fill("Biblioteka baigė mokymus")
-    page.get_by_role("button", name="Išsaugoti").click()
-    page.get_by_role("button", name="Paskelbti viešame puslapyje").click()
+    follow(page, page.get_by_role("button", name="Išsaugoti"))
+    follow(page, page.get_by_role("button", name="Paskelbti viešame puslapyje"))
     expect(page.get_by_text("paskelbta", exact=True)).to_be_visible()
 
     page.goto(f"{live_server.url}/p/{reported.project.code}/")
