@@ -1,7 +1,7 @@
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from kvalis.demo.data import DEMO_PASSWORD, PROJECT_CODE
 from kvalis.demo.steps import STEPS
@@ -70,6 +70,11 @@ class Command(BaseCommand):
                     if verbosity > 1:
                         details = ", ".join(f"{value} {key}" for key, value in counts.items())
                         self.stdout.write(f"  step {step}: {details}")
+            if connection.vendor == "postgresql":
+                # Thousands of rows have just arrived in empty tables; without statistics the
+                # planner guesses, and a guess on a many-join page can take minutes.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo loaded: "
