@@ -79,3 +79,29 @@ def test_coordinator_cannot_reach_a_partner_of_another_project(client, world, na
     other = world.other_project.partners.get()
     client.force_login(world.alice)
     assert client.get(reverse(name, args=[world.project.code, other.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_partners_are_listed_lead_first_then_by_role_in_lithuanian_order():
+    from kvalis.projects.selectors import project_partners
+    from tests.factories import OrganisationFactory, PartnerFactory, ProjectFactory
+
+    project = ProjectFactory()
+    for name, role in [
+        ("Utenos biblioteka", "lead"),
+        ("Zarasų biblioteka", "sending"),
+        ("Švietimo centras", "education_centre"),
+        ("Anykščių biblioteka", "sending"),
+        ("Universitetas", "academic"),
+        ("Čiurlionio biblioteka", "sending"),
+    ]:
+        PartnerFactory(project=project, organisation=OrganisationFactory(name=name), role=role)
+    listed = [p.organisation.name for p in project_partners(project)]
+    assert listed == [
+        "Utenos biblioteka",
+        "Universitetas",
+        "Švietimo centras",
+        "Anykščių biblioteka",
+        "Čiurlionio biblioteka",
+        "Zarasų biblioteka",
+    ]

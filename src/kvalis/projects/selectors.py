@@ -1,15 +1,20 @@
 """Reads of project data that take more than one line (Styleguide's "selectors")."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 
-from kvalis.projects.models import Activity, Cohort, Partner, Project, Session
+from kvalis.projects.models import Activity, Cohort, Partner, PartnerRole, Project, Session
 
 
 def project_partners(project: Project) -> QuerySet[Partner]:
+    """The lead first, then the roles in the order they are declared, each in Lithuanian order."""
     from kvalis.lib.collation import lt_order
 
+    role_rank = Case(
+        *(When(role=role, then=Value(rank)) for rank, role in enumerate(PartnerRole.values)),
+        output_field=IntegerField(),
+    )
     return project.partners.select_related("organisation").order_by(
-        "role", *lt_order("organisation__name")
+        role_rank, *lt_order("organisation__name")
     )
 
 
