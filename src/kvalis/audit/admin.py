@@ -1,16 +1,14 @@
 from django.contrib import admin
 
 from kvalis.audit.models import AuditEntry
+from kvalis.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The log is evidence: nobody adds, edits or deletes an entry, not even in the admin."""
+
     list_display = ["created_at", "actor", "project", "action", "summary"]
     list_filter = ["action"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    search_fields = ["summary", "actor__email"]
+    list_select_related = ["actor", "project"]

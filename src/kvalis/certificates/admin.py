@@ -7,19 +7,10 @@ from kvalis.certificates.models import (
     ActivityCertificateSettings,
     Certificate,
     CertificateBatch,
+    CertificateCounter,
     CertificateIssuer,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from kvalis.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(CertificateIssuer)
@@ -45,3 +36,9 @@ class CertificateAdmin(ReadOnlyAdmin):
 class CertificateBatchAdmin(ReadOnlyAdmin):
     list_display = ["cohort", "status", "done", "total", "created_at"]
     list_select_related = ["cohort__activity"]
+
+
+@admin.register(CertificateCounter)
+class CertificateCounterAdmin(ReadOnlyAdmin):
+    list_display = ["prefix", "year", "last_number"]
+    list_filter = ["year"]
