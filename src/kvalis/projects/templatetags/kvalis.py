@@ -26,13 +26,12 @@ def eur(amount: Decimal | None, currency: str) -> str:
 
 @register.filter
 def hours(value: Decimal | None) -> str:
-    """Academic hours without a useless ',0': 16 / 7,5."""
+    """Academic hours without a useless ',0', thousands grouped: 16 / 7,5 / 3 136,6."""
     if value is None:
         return ""
     value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return number_format(value, decimal_pos=1)
+    places = 0 if value == value.to_integral_value() else 1
+    return number_format(value, decimal_pos=places, force_grouping=True)
 
 
 @register.simple_tag(takes_context=True)
