@@ -588,3 +588,18 @@ def test_applied_page_of_a_cohort_of_a_non_public_project_answers_404(client, wo
     response = client.get(url("applied", world.cohort.public_id))
 
     assert response.status_code == 404
+
+
+def test_catalogue_and_form_do_not_count_seats_reserved_for_a_quota_as_free(
+    client, world, future_cohort
+):
+    future_cohort.capacity = 3
+    future_cohort.save()
+    QuotaFactory(cohort=future_cohort, partner=world.partner_b, seats=2)
+    EnrolmentFactory(cohort=future_cohort, person=world.person_a)
+    catalogue = client.get(url("catalogue"))
+    [shown] = [c for c in catalogue.context["cohorts"] if c.pk == future_cohort.pk]
+    assert shown.free == 0  # the one general seat is taken; two are the partner's
+    form = client.get(url("apply", future_cohort.public_id))
+    assert form.context["free"] == 0
+    assert "būsite įrašyti į laukiančiųjų sąrašą" in form.text

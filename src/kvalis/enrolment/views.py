@@ -78,7 +78,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             cohorts = cohorts.filter(start_date__year=month[0], start_date__month=month[1])
     cohorts = list(cohorts)
     for cohort in cohorts:
-        cohort.free = max(0, cohort.capacity - cohort.confirmed_count)
+        # Seats reserved for partners' quotas are not free for a public applicant.
+        cohort.free = cohort_seats(cohort).free_for(None)
         cohort.audience = audience_summary(cohort.activity)
     return render(request, "enrolment/catalogue.html", {"form": form, "cohorts": cohorts})
 
@@ -149,7 +150,7 @@ def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
             "form": form,
             "sessions": sessions,
             "audience": audience_summary(cohort.activity),
-            "free": cohort_seats(cohort).free,
+            "free": cohort_seats(cohort).free_for(None),
         },
         status=429 if throttled else 200,
     )
