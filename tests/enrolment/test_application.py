@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from kvalis.enrolment import services
 from kvalis.enrolment.models import CohortRegistration
 from kvalis.people.models import Person
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
 
 
 def apply(cohort, organisation, **overrides):
@@ -135,3 +135,15 @@ def test_applying_twice_reveals_nothing_about_the_person(world, future_cohort):
         apply(future_cohort, world.lead, first_name="Kažkas", last_name="Kitas")
     assert caught.value.messages == ["Jūs jau pateikėte paraišką į šią grupę."]
     assert "Žukauskaitė" not in caught.value.messages[0]
+
+
+def test_confirming_does_not_take_a_login_that_belongs_to_another_person(world, future_cohort):
+    login = UserFactory(email="aiste.zukauskaite@example.lt")
+    owner = PersonFactory(email="aiste.darbas@example.lt", user=login)
+    enrolment = apply(future_cohort, world.lead)
+    assert enrolment.person != owner
+    enrolment = services.application_confirm(token=enrolment.confirmation.token)
+    assert enrolment.status == "applied"
+    enrolment.person.refresh_from_db()
+    owner.refresh_from_db()
+    assert enrolment.person.user is None and owner.user == login

@@ -388,12 +388,18 @@ def _organisation_for_application(*, name: str, type: str, municipality: str) ->
     return organisation
 
 
-def _ensure_login(person: Person, *, language: str) -> User:
+def _ensure_login(person: Person, *, language: str) -> User | None:
     """Link the person to the login with their e-mail, creating one (with a random password the
-    person replaces through the set-password link) when there is none."""
+    person replaces through the set-password link) when there is none.
+
+    A login with this e-mail that already belongs to another person is left alone (a login has
+    one person): the person stays without a login, and a coordinator sorts the records out.
+    """
     if person.user_id:
         return person.user
     user = User.objects.filter(email__iexact=person.email).first()
+    if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        return None
     if user is None:
         user = User.objects.create_user(
             person.email.lower(),
