@@ -324,3 +324,47 @@ def test_certificate_register_lists_issued_certificates_in_lithuanian_order(clie
     assert names == ["Cibas", "Čepas", "Žukas"]
     data = json.loads(client.get(url("reports:json", world)).content)
     assert data["certificates_issued"] == 3
+
+
+@pytest.fixture
+def costly_visit(attended):
+    from decimal import Decimal
+
+    from tests.factories import (
+        BudgetLineFactory,
+        ExpenseFactory,
+        StudyVisitFactory,
+        TravellerCostFactory,
+        TravellerFactory,
+    )
+
+    visit = StudyVisitFactory(project=attended.project)
+    expense = ExpenseFactory(
+        line=BudgetLineFactory(project=attended.project), amount=Decimal("4321.00")
+    )
+    TravellerCostFactory(
+        traveller=TravellerFactory(visit=visit, person=attended.person_b), expense=expense
+    )
+    return attended
+
+
+def test_partner_coordinator_never_sees_the_travellers_costs(client, costly_visit):
+    client.force_login(costly_visit.bob)
+    data = json.loads(client.get(url("reports:json", costly_visit)).content)
+    assert data["study_visit"]["travellers"] == 1
+    assert data["study_visit"].get("cost_total") is None
+    assert all(item.get("cost_total") is None for item in data["study_visit"]["visits"])
+    assert "4321" not in json.dumps(data)
+    response = client.get(url("reports:dashboard", costly_visit))
+    assert "Talinas (Estija)" in response.text
+    assert "4321" not in response.text and "4 321" not in response.text
+    assert "Vykstančiųjų išlaidos" not in response.text
+
+
+def test_coordinator_sees_the_travellers_costs(client, costly_visit):
+    client.force_login(costly_visit.alice)
+    data = json.loads(client.get(url("reports:json", costly_visit)).content)
+    assert data["study_visit"]["cost_total"] == "4321.00"
+    assert data["study_visit"]["visits"][0]["cost_total"] == "4321.00"
+    response = client.get(url("reports:dashboard", costly_visit))
+    assert "4321" in response.text.replace("\xa0", "").replace(" ", "")

@@ -29,7 +29,7 @@ stable codes (municipality code such as "utenos-r", organisation type, position 
 `participants_by_activity` the activity title to counts. Sections of other apps:
 `certificates_*` (certificates), `satisfaction` (surveys.selectors.project_satisfaction),
 `budget_*` (budget.selectors.budget_summary; left out of a scoped report), `study_visit`
-(visits.selectors.visit_summary).
+(visits.selectors.visit_summary; its `cost_total` left out of a scoped report).
 
 Value types in the dict: counts are `int`; hours, money and percentages are `Decimal` (None when
 there is nothing to divide by). `indicators_json()` writes Decimals as strings ("25000.00") so
@@ -517,7 +517,16 @@ def _visits_section(project, filters, scope) -> dict:
     selector = optional_selector("kvalis.visits.selectors", "visit_summary")
     if selector is None:
         return {}
-    return {"study_visit": selector(project)}
+    summary = selector(project)
+    if scope is not None:
+        # Travellers' costs are budget money: a partner coordinator (no VIEW_BUDGET) never sees
+        # them.
+        summary = {key: value for key, value in summary.items() if key != "cost_total"}
+        summary["visits"] = [
+            {key: value for key, value in item.items() if key != "cost_total"}
+            for item in summary.get("visits", [])
+        ]
+    return {"study_visit": summary}
 
 
 class ReportEncoder(DjangoJSONEncoder):
