@@ -147,3 +147,23 @@ def test_confirming_does_not_take_a_login_that_belongs_to_another_person(world, 
     enrolment.person.refresh_from_db()
     owner.refresh_from_db()
     assert enrolment.person.user is None and owner.user == login
+
+
+@pytest.mark.parametrize("why", ["closed", "started"])
+def test_confirming_after_applications_closed_is_refused_and_changes_nothing(
+    world, future_cohort, why
+):
+    CohortRegistration.objects.create(cohort=future_cohort, auto_approve=True)
+    enrolment = apply(future_cohort, world.lead)
+    today = None
+    if why == "closed":
+        CohortRegistration.objects.filter(cohort=future_cohort).update(is_open=False)
+    else:
+        today = future_cohort.start_date + timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        services.application_confirm(token=enrolment.confirmation.token, today=today)
+    assert caught.value.messages == ["Paraiškos į šią grupę nebepriimamos."]
+    enrolment.refresh_from_db()
+    enrolment.confirmation.refresh_from_db()
+    assert enrolment.status == "unconfirmed" and enrolment.confirmation.confirmed_at is None
+    assert enrolment.person.user is None

@@ -283,6 +283,16 @@ def _person_for_application(
     return person, True
 
 
+def _check_accepts_applications(cohort: Cohort, *, today: date) -> None:
+    registration = registration_of(cohort)
+    if (
+        not registration.is_open
+        or cohort.start_date < today
+        or (registration.closes_on is not None and registration.closes_on < today)
+    ):
+        raise ValidationError(_("Applications to this cohort are closed."))
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -305,13 +315,7 @@ def application_create(
     today = _today(today)
     if not consent:
         raise ValidationError(_("Please agree to the privacy notice."))
-    registration = registration_of(cohort)
-    if (
-        not registration.is_open
-        or cohort.start_date < today
-        or (registration.closes_on is not None and registration.closes_on < today)
-    ):
-        raise ValidationError(_("Applications to this cohort are closed."))
+    _check_accepts_applications(cohort, today=today)
     if organisation is None and new_organisation_name.strip():
         organisation = _organisation_for_application(
             name=new_organisation_name,
@@ -428,10 +432,12 @@ def application_confirm(*, token: str, today: date | None = None) -> Enrolment:
     enrolment = confirmation.enrolment
     if confirmation.confirmed_at is not None or enrolment.status != EnrolmentStatus.UNCONFIRMED:
         return enrolment
+    cohort = _lock_cohort(enrolment.cohort_id)
+    # Applications may have closed, or the cohort started, since the e-mail was sent.
+    _check_accepts_applications(cohort, today=today)
     confirmation.confirmed_at = timezone.now()
     confirmation.save(update_fields=["confirmed_at"])
     _ensure_login(enrolment.person, language=confirmation.language)
-    cohort = _lock_cohort(enrolment.cohort_id)
     enrolment.cohort = cohort
     if registration_of(cohort).auto_approve:
         _place(enrolment, cohort, today=today)
