@@ -298,3 +298,58 @@ def test_a_failed_batch_says_so_and_keeps_numbers_gap_free(
     assert batch.error == "Išdavimą sustabdė netikėta klaida; bandykite dar kartą."
     assert not Certificate.objects.exists()
     assert not CertificateCounter.objects.filter(last_number__gt=0).exists()
+
+
+def test_bulk_issue_skips_revoked_and_replaced_certificates(
+    world, issuer, django_capture_on_commit_callbacks
+):
+    revoked = completer(world, last="Panaikinta")
+    services.certificate_revoke(
+        certificate=services.certificate_issue(enrolment=revoked, actor=world.alice),
+        actor=world.alice,
+        reason="Klaidingai išduotas",
+    )
+    replaced = completer(world, last="Pakeista")
+    new = services.certificate_reissue(
+        certificate=services.certificate_issue(enrolment=replaced, actor=world.alice),
+        actor=world.alice,
+        reason="Pataisyta pavardė",
+    )
+    services.certificate_revoke(certificate=new, actor=world.alice, reason="Klaida")
+    waiting = completer(world, last="Laukianti")
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
+    batch.refresh_from_db()
+    assert (batch.status, batch.total, batch.done) == ("done", 1, 1)
+    assert [c.enrolment_id for c in Certificate.objects.filter(batch=batch)] == [waiting.pk]
+    assert not Certificate.objects.filter(
+        enrolment__in=[revoked, replaced], status=CertificateStatus.VALID
+    ).exists()
+    with pytest.raises(ValidationError, match="nėra laukiančių"):
+        services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
+
+
+def test_batch_rechecks_revoked_certificates_under_the_lock(world, issuer, monkeypatch):
+    """Between choosing and locking, someone issued and revoked: the run leaves that one out."""
+    revoked = completer(world, last="Panaikinta")
+    batch = services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
+    certificate = services.certificate_issue(enrolment=revoked, actor=world.alice, notify=False)
+    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    original = services._eligible
+
+    def stale(enrolments):
+        chosen, completion = original(enrolments)
+        return [*chosen, revoked], completion
+
+    monkeypatch.setattr(services, "_eligible", stale)
+    services.certificate_batch_run(batch_id=batch.pk, send_mail=False)
+    assert Certificate.objects.filter(enrolment=revoked).count() == 1
+
+
+def test_single_issue_refuses_an_enrolment_with_a_revoked_certificate(world, issuer):
+    enrolment = completer(world)
+    certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    with pytest.raises(ValidationError, match="panaikintas"):
+        services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    assert Certificate.objects.filter(enrolment=enrolment).count() == 1

@@ -327,3 +327,36 @@ def test_list_pages_run_a_fixed_number_of_queries(client, world, issuer, name):
     for i in range(6):
         services.certificate_issue(enrolment=completer(world, last=f"Antra{i}"), actor=world.alice)
     assert queries() == few
+
+
+def test_cohort_page_does_not_offer_to_issue_a_revoked_certificate_again(
+    client, world, certificate
+):
+    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    client.force_login(world.alice)
+    response = client.get(
+        reverse("certificates:cohort", args=[world.project.code, world.cohort.pk])
+    )
+    assert response.status_code == 200
+    assert (
+        reverse("certificates:cohort_issue_bulk", args=[world.project.code, world.cohort.pk])
+        not in response.text
+    )
+    assert (
+        reverse("certificates:cohort_issue", args=[world.project.code, world.cohort.pk])
+        not in response.text
+    )
+    assert (
+        reverse("certificates:detail", args=[world.project.code, certificate.pk]) in response.text
+    )
+    assert "panaikintas" in response.text
+    waiting = completer(world, last="Laukianti")
+    response = client.get(
+        reverse("certificates:cohort", args=[world.project.code, world.cohort.pk])
+    )
+    assert "Išduoti 1 pažymėjimą baigusiesiems" in response.text
+    assert response.text.count(f'name="enrolment" value="{waiting.pk}"') == 1
+    url = reverse("certificates:cohort_issue", args=[world.project.code, world.cohort.pk])
+    response = client.post(url, {"enrolment": certificate.enrolment_id}, follow=True)
+    assert "panaikintas" in response.text
+    assert Certificate.objects.filter(enrolment=certificate.enrolment).count() == 1

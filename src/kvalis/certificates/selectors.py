@@ -37,7 +37,8 @@ def project_certificates(access: ProjectAccess) -> QuerySet[Certificate]:
 class CohortRow:
     enrolment: Enrolment
     completion: object | None
-    certificate: Certificate | None
+    certificate: Certificate | None  # the valid one
+    earlier: Certificate | None = None  # the latest revoked or replaced one, when no valid one
 
 
 def cohort_rows(cohort) -> list[CohortRow]:
@@ -50,13 +51,24 @@ def cohort_rows(cohort) -> list[CohortRow]:
     completion = completion_for_enrolments(
         Enrolment.objects.filter(pk__in=[e.pk for e in enrolments])
     )
-    valid = {
-        c.enrolment_id: c
-        for c in Certificate.objects.filter(
-            enrolment__in=[e.pk for e in enrolments], status=CertificateStatus.VALID
+    valid: dict[int, Certificate] = {}
+    earlier: dict[int, Certificate] = {}
+    for c in Certificate.objects.filter(enrolment__in=[e.pk for e in enrolments]).order_by(
+        "issued_at", "pk"
+    ):
+        if c.status == CertificateStatus.VALID:
+            valid[c.enrolment_id] = c
+        else:
+            earlier[c.enrolment_id] = c
+    return [
+        CohortRow(
+            e,
+            completion.get(e.pk),
+            valid.get(e.pk),
+            None if e.pk in valid else earlier.get(e.pk),
         )
-    }
-    return [CohortRow(e, completion.get(e.pk), valid.get(e.pk)) for e in enrolments]
+        for e in enrolments
+    ]
 
 
 @dataclass

@@ -214,16 +214,20 @@ def _number_and_insert(
     return Certificate.objects.bulk_create(certificates)
 
 
+def _with_certificates(ids) -> set[int]:
+    """Enrolments that hold any certificate: a valid one, or a revoked or replaced one (those are
+    not issued anew with the others; the way back for them is Reissue)."""
+    return set(
+        Certificate.objects.filter(enrolment_id__in=ids).values_list("enrolment_id", flat=True)
+    )
+
+
 def _eligible(enrolments) -> tuple[list[Enrolment], dict]:
-    """Confirmed, completed enrolments without a valid certificate; and their completion."""
+    """Confirmed, completed enrolments that never held a certificate; and their completion."""
     enrolments = list(enrolments)
     ids = [e.pk for e in enrolments]
     completion = completion_for_enrolments(Enrolment.objects.filter(pk__in=ids))
-    holders = set(
-        Certificate.objects.filter(
-            enrolment_id__in=ids, status=CertificateStatus.VALID
-        ).values_list("enrolment_id", flat=True)
-    )
+    holders = _with_certificates(ids)
     chosen = [
         e
         for e in enrolments
@@ -267,9 +271,19 @@ def certificate_issue(
         enrolment = _enrolment_qs().select_for_update(of=("self",)).get(pk=enrolment.pk)
         if enrolment.status != EnrolmentStatus.CONFIRMED:
             raise ValidationError(_("Only confirmed enrolments get certificates."))
-        if Certificate.objects.filter(enrolment=enrolment, status=CertificateStatus.VALID).exists():
+        statuses = set(
+            Certificate.objects.filter(enrolment=enrolment).values_list("status", flat=True)
+        )
+        if CertificateStatus.VALID in statuses:
             raise ValidationError(
                 _("This person already holds a valid certificate for this cohort.")
+            )
+        if statuses:
+            raise ValidationError(
+                _(
+                    "This person's certificate for this cohort was revoked; reissue it from the "
+                    "certificate's page instead."
+                )
             )
         completion = completion_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
         if not completion[enrolment.pk].completed:
@@ -360,11 +374,7 @@ def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> Certifica
             with transaction.atomic():
                 # Re-check under the lock: a coordinator may have issued one in the meantime.
                 locked = list(_enrolment_qs().select_for_update(of=("self",)).filter(pk__in=ids))
-                holders = set(
-                    Certificate.objects.filter(
-                        enrolment_id__in=ids, status=CertificateStatus.VALID
-                    ).values_list("enrolment_id", flat=True)
-                )
+                holders = _with_certificates(ids)
                 chosen = [
                     e
                     for e in locked

@@ -343,7 +343,9 @@ def cohort(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
             cohort=cohort,
             rows=rows,
             waiting=sum(
-                1 for r in rows if r.completion and r.completion.completed and not r.certificate
+                1
+                for r in rows
+                if r.completion and r.completion.completed and not r.certificate and not r.earlier
             ),
             settings_missing=not ActivityCertificateSettings.objects.filter(
                 activity_id=cohort.activity_id
