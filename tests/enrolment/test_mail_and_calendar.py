@@ -78,3 +78,32 @@ def test_ical_events_are_in_utc_with_stable_uids(world):
     assert "DTSTART:20140407T060000Z" in text
     assert f"UID:{session.public_id}@kvalis" in text
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+
+
+def test_rejected_applicant_is_told_in_their_language_after_commit(
+    world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    from kvalis.enrolment import services
+
+    lithuanian = EnrolmentFactory(cohort=future_cohort, status="applied")
+    english = UserFactory(language="en")
+    waiting = EnrolmentFactory(
+        cohort=future_cohort,
+        status="waiting",
+        waiting_position=1,
+        person__user=english,
+        person__email=english.email,
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.enrolment_reject(actor=world.alice, enrolment=lithuanian)
+        services.enrolment_reject(actor=world.alice, enrolment=waiting)
+    assert mailoutbox == [] and len(callbacks) == 2  # queued, sent only after the commit
+    for callback in callbacks:
+        callback()
+    by_recipient = {m.to[0]: m for m in mailoutbox}
+    lt = by_recipient[lithuanian.person.email]
+    assert lt.subject.startswith("Jūsų paraiška nepriimta")
+    assert "koordinatori" in lt.body and "<p>" in lt.alternatives[0][0]
+    en = by_recipient[english.email]
+    assert en.subject.startswith("Your application was not accepted")
+    assert "contact the coordinator" in en.body

@@ -10,7 +10,16 @@ from django.utils.timezone import localtime
 from kvalis.enrolment.models import Enrolment
 from kvalis.lib.mail import queue_mail
 
-KINDS = ("please_confirm", "confirmed", "waiting", "promoted", "reminder", "cancelled", "applied")
+KINDS = (
+    "please_confirm",
+    "confirmed",
+    "waiting",
+    "promoted",
+    "reminder",
+    "cancelled",
+    "applied",
+    "rejected",
+)
 
 
 def language_of(person) -> str:

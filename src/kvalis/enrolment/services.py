@@ -480,7 +480,7 @@ def enrolment_approve(*, actor, enrolment: Enrolment, today: date | None = None)
 @transaction.atomic
 def enrolment_reject(*, actor, enrolment: Enrolment, today: date | None = None) -> Enrolment:
     cohort = _lock_cohort(enrolment.cohort_id)
-    enrolment = Enrolment.objects.get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_related("person__user").get(pk=enrolment.pk)
     if enrolment.status not in (EnrolmentStatus.APPLIED, EnrolmentStatus.WAITING):
         raise ValidationError(
             _("Only applications and people on the waiting list can be rejected.")
@@ -494,6 +494,8 @@ def enrolment_reject(*, actor, enrolment: Enrolment, today: date | None = None) 
     audit_log(
         actor=actor, action="enrolment.reject", obj=enrolment, project=cohort.activity.project
     )
+    enrolment.cohort = cohort
+    notifications.notify(enrolment, "rejected")
     return enrolment
 
 
