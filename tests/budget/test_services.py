@@ -248,3 +248,29 @@ def test_a_refused_update_changes_nothing(world):
         )
     expense.refresh_from_db()
     assert expense.supplier == "UAB „Pavyzdys“" and expense.amount == Decimal("120.50")
+
+
+def test_expense_amount_cannot_drop_below_the_travellers_shares_linked_to_it(world):
+    from tests.factories import TravellerCostFactory
+
+    expense = _expense(world, amount=Decimal("300.00"))
+    TravellerCostFactory(expense=expense, amount=Decimal("150.00"))
+    TravellerCostFactory(expense=expense, amount=Decimal("100.00"))
+    data = dict(
+        expense=expense,
+        actor=world.alice,
+        line=expense.line,
+        date=expense.date,
+        supplier="Kitas",
+        document_number=expense.document_number,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.expense_update(amount=Decimal("249.99"), **data)
+    message = caught.value.message_dict["amount"][0]
+    assert "250,00" in message and "išvyk" in message
+    expense.refresh_from_db()
+    assert expense.amount == Decimal("300.00") and expense.supplier == "UAB „Pavyzdys“"
+    assert not AuditEntry.objects.filter(action="expense.update").exists()
+    services.expense_update(amount=Decimal("250.00"), **data)
+    expense.refresh_from_db()
+    assert expense.amount == Decimal("250.00")

@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from kvalis.audit.services import audit_log
 from kvalis.budget.models import BudgetLine, Expense, FundingSource
 from kvalis.budget.validators import EXTENSIONS, validate_amount, validate_document
+from kvalis.lib.money import format_money
 from kvalis.projects.models import Partner, Project
 
 # Expenses may be booked a little before the project starts (preparation) and after it ends
@@ -157,6 +159,14 @@ def _check_expense(*, project: Project, line: BudgetLine, amount, when: date) ->
     return amount
 
 
+def _traveller_shares(expense: Expense) -> Decimal:
+    """The sum of the study visit travellers' shares linked to `expense` (visits app)."""
+    if expense.pk is None or not hasattr(expense, "traveller_costs"):
+        return Decimal("0")
+    total = expense.traveller_costs.aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0")
+
+
 def _attach_scan(expense: Expense, scan: UploadedFile) -> None:
     try:
         content_type = validate_document(scan)
@@ -222,6 +232,19 @@ def expense_update(
 ) -> Expense:
     project = expense.line.project
     amount = _check_expense(project=project, line=line, amount=amount, when=date)
+    shared = _traveller_shares(expense)
+    if amount < shared:
+        raise ValidationError(
+            {
+                "amount": [
+                    _(
+                        "Study visit travellers' cost shares of %(shared)s are linked to this "
+                        "expense; the amount cannot be less than that. Reduce the shares first."
+                    )
+                    % {"shared": format_money(shared, project.currency)}
+                ]
+            }
+        )
     before = {"amount": str(expense.amount), "line": expense.line_id}
     old_scan = expense.scan.name if expense.scan else ""
     expense.line = line
