@@ -245,3 +245,29 @@ def test_enrolling_an_active_person_twice_is_refused(world, future_cohort):
     enrolment = nominate(world, future_cohort)
     with pytest.raises(ValidationError):
         nominate(world, future_cohort, enrolment.person)
+
+
+def test_move_reopens_an_earlier_cancelled_enrolment_in_the_target_and_keeps_its_records(
+    world, future_cohort
+):
+    from kvalis.attendance.models import Attendance
+    from tests.factories import AttendanceFactory, CertificateFactory, CohortFactory, SessionFactory
+
+    target = CohortFactory(
+        activity=world.activity,
+        start_date=future_cohort.start_date,
+        end_date=future_cohort.end_date,
+        capacity=5,
+    )
+    person = PersonFactory(organisation=world.lead)
+    earlier = EnrolmentFactory(cohort=target, person=person, status="cancelled")
+    attendance = AttendanceFactory(enrolment=earlier, session=SessionFactory(cohort=target))
+    CertificateFactory(enrolment=earlier)
+    enrolment = nominate(world, future_cohort, person)
+    moved = services.enrolment_move(actor=world.alice, enrolment=enrolment, to_cohort=target)
+    assert moved.pk == earlier.pk and moved.cohort == target and moved.status == "confirmed"
+    assert Attendance.objects.filter(pk=attendance.pk, enrolment=earlier).exists()
+    enrolment.refresh_from_db()
+    assert enrolment.cohort == future_cohort and enrolment.status == "cancelled"
+    entry = AuditEntry.objects.get(action="enrolment.move")
+    assert entry.data["from_enrolment"] == enrolment.pk

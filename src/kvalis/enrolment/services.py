@@ -543,34 +543,56 @@ def enrolment_move(
         EnrolmentStatus.WAITING,
     ):
         raise ValidationError(_("Only active enrolments can be moved."))
-    old = Enrolment.objects.filter(person=enrolment.person, cohort=target).first()
-    if old is not None:
-        if old.status in ACTIVE:
-            raise ValidationError(
-                _("%(name)s is already enrolled in the other cohort.")
-                % {"name": enrolment.person.full_name}
-            )
-        old.delete()
+    old = (
+        Enrolment.objects.select_related("person__user")
+        .filter(person=enrolment.person, cohort=target)
+        .first()
+    )
+    if old is not None and old.status in ACTIVE:
+        raise ValidationError(
+            _("%(name)s is already enrolled in the other cohort.")
+            % {"name": enrolment.person.full_name}
+        )
     was_applied = enrolment.status == EnrolmentStatus.APPLIED
-    enrolment.cohort = target
-    enrolment.waiting_position = None
-    if was_applied:
-        enrolment.save(update_fields=["cohort", "waiting_position", "updated_at"])
+    if old is None:
+        moved = enrolment
     else:
-        enrolment.status = EnrolmentStatus.APPLIED  # placed afresh just below
-        _place(enrolment, target, today=today)
+        # The person's earlier, cancelled or rejected, enrolment in the target cohort is reopened
+        # (as _existing_or_new does), never deleted: it may hold attendance or a certificate.
+        # The enrolment they leave stays in the source cohort, cancelled.
+        moved = old
+        moved.partner = enrolment.partner
+        moved.enrolled_by = enrolment.enrolled_by
+        for name in ("organisation", "organisation_name", "position", "position_category"):
+            setattr(moved, name, getattr(enrolment, name))
+        enrolment.status = EnrolmentStatus.CANCELLED
+        enrolment.waiting_position = None
+        enrolment.save(update_fields=["status", "waiting_position", "updated_at"])
+    moved.cohort = target
+    moved.waiting_position = None
+    moved.status = EnrolmentStatus.APPLIED  # an application stays one; others are placed afresh
+    if was_applied:
+        moved.full_clean(validate_unique=False, validate_constraints=False)
+        moved.save()
+    else:
+        _place(moved, target, today=today)
     audit_log(
         actor=actor,
         action="enrolment.move",
-        obj=enrolment,
+        obj=moved,
         project=target.activity.project,
-        data={"from": source.pk, "to": target.pk, "status": enrolment.status},
+        data={
+            "from": source.pk,
+            "to": target.pk,
+            "status": moved.status,
+            "from_enrolment": enrolment.pk,
+        },
     )
     if not was_applied:
-        _notify_placed(enrolment)
+        _notify_placed(moved)
     _renumber_waiting(source)
     cohort_promote_waiting(cohort=source, actor=actor, today=today)
-    return enrolment
+    return moved
 
 
 @transaction.atomic
