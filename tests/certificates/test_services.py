@@ -19,6 +19,7 @@ from kvalis.certificates.models import (
 from tests.certificates.conftest import completer
 from tests.factories import (
     ActivityCertificateSettingsFactory,
+    CertificateFactory,
     CertificateIssuerFactory,
     CohortFactory,
     EnrolmentFactory,
@@ -353,3 +354,37 @@ def test_single_issue_refuses_an_enrolment_with_a_revoked_certificate(world, iss
     with pytest.raises(ValidationError, match="panaikintas"):
         services.certificate_issue(enrolment=enrolment, actor=world.alice)
     assert Certificate.objects.filter(enrolment=enrolment).count() == 1
+
+
+@pytest.mark.parametrize("change", ["cancelled", "absent"])
+def test_reissue_refuses_an_enrolment_no_longer_confirmed_or_completed(world, issuer, change):
+    from kvalis.attendance.models import Attendance
+
+    enrolment = completer(world)
+    old = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    if change == "cancelled":
+        enrolment.status = "cancelled"
+        enrolment.save()
+        message = "Pažymėjimai išduodami tik patvirtintiems dalyviams."
+    else:
+        Attendance.objects.filter(enrolment=enrolment).update(status="absent")
+        message = "nebaigė veiklos"
+    with pytest.raises(ValidationError, match=message):
+        services.certificate_reissue(certificate=old, actor=world.alice, reason="Pataisyta")
+    old.refresh_from_db()
+    assert old.status == CertificateStatus.VALID and not old.revoked_reason
+    assert Certificate.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="certificate.reissue").exists()
+
+
+def test_reissue_of_a_revoked_certificate_refused_while_another_is_valid(world, issuer):
+    enrolment = completer(world)
+    revoked = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    services.certificate_revoke(certificate=revoked, actor=world.alice, reason="Klaida")
+    valid = CertificateFactory(enrolment=enrolment, issuer=issuer)  # e.g. issued again earlier
+    with pytest.raises(ValidationError, match="kitą galiojantį šios grupės pažymėjimą"):
+        services.certificate_reissue(certificate=revoked, actor=world.alice, reason="Dar kartą")
+    revoked.refresh_from_db()
+    assert revoked.status == CertificateStatus.REVOKED
+    assert Certificate.objects.filter(status=CertificateStatus.VALID).get() == valid
+    assert Certificate.objects.count() == 2

@@ -360,3 +360,25 @@ def test_cohort_page_does_not_offer_to_issue_a_revoked_certificate_again(
     response = client.post(url, {"enrolment": certificate.enrolment_id}, follow=True)
     assert "panaikintas" in response.text
     assert Certificate.objects.filter(enrolment=certificate.enrolment).count() == 1
+
+
+def test_reissue_of_a_revoked_certificate_while_another_is_valid_says_why(
+    client, world, certificate, issuer
+):
+    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    valid = CertificateFactory(enrolment=certificate.enrolment, issuer=issuer)
+    client.force_login(world.alice)
+    page = client.get(reverse("certificates:detail", args=[world.project.code, certificate.pk]))
+    assert "reissue-reason" not in page.text
+    assert reverse("certificates:detail", args=[world.project.code, valid.pk]) in page.text
+    url = reverse("certificates:reissue", args=[world.project.code, certificate.pk])
+    response = client.post(url, {"reissue-reason": "Dar kartą"})
+    assert response.status_code == 400
+    assert "Šis asmuo jau turi kitą galiojantį šios grupės pažymėjimą" in response.text
+    assert "certificates_one_valid_per_enrolment" not in response.text
+    assert Certificate.objects.count() == 2
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.REVOKED
+    # Without another valid one, the revoked certificate can be reissued.
+    other = client.get(reverse("certificates:detail", args=[world.project.code, valid.pk]))
+    assert "reissue-reason" in other.text

@@ -259,6 +259,27 @@ def _enrolment_qs():
     )
 
 
+def _require_confirmed(enrolment: Enrolment) -> None:
+    if enrolment.status != EnrolmentStatus.CONFIRMED:
+        raise ValidationError(_("Only confirmed enrolments get certificates."))
+
+
+def _require_completed(enrolment: Enrolment) -> dict:
+    """The enrolment's completion, or a ValidationError saying how far it is from completing."""
+    completion = completion_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
+    current = completion[enrolment.pk]
+    if not current.completed:
+        raise ValidationError(
+            _("%(name)s has not completed the activity (%(hours)s of %(needed)s hours).")
+            % {
+                "name": enrolment.person.full_name,
+                "hours": hours_text(current.hours),
+                "needed": hours_text(current.required_hours),
+            }
+        )
+    return completion
+
+
 def certificate_issue(
     *, enrolment: Enrolment, actor, issued_at: datetime | None = None, notify: bool = True
 ) -> Certificate:
@@ -269,8 +290,7 @@ def certificate_issue(
     with transaction.atomic():
         # Lock the enrolment so that two coordinators cannot both issue to it.
         enrolment = _enrolment_qs().select_for_update(of=("self",)).get(pk=enrolment.pk)
-        if enrolment.status != EnrolmentStatus.CONFIRMED:
-            raise ValidationError(_("Only confirmed enrolments get certificates."))
+        _require_confirmed(enrolment)
         statuses = set(
             Certificate.objects.filter(enrolment=enrolment).values_list("status", flat=True)
         )
@@ -285,16 +305,7 @@ def certificate_issue(
                     "certificate's page instead."
                 )
             )
-        completion = completion_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
-        if not completion[enrolment.pk].completed:
-            raise ValidationError(
-                _("%(name)s has not completed the activity (%(hours)s of %(needed)s hours).")
-                % {
-                    "name": enrolment.person.full_name,
-                    "hours": hours_text(completion[enrolment.pk].hours),
-                    "needed": hours_text(completion[enrolment.pk].required_hours),
-                }
-            )
+        completion = _require_completed(enrolment)
         settings_ = _settings_for(enrolment.cohort.activity)
         certificate = _build(
             enrolment=enrolment,
@@ -478,9 +489,23 @@ def certificate_reissue(
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status == CertificateStatus.REPLACED:
             raise ValidationError(_("This certificate was already replaced."))
-        enrolment = _enrolment_qs().get(pk=old.enrolment_id)
-        completion = completion_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
-        hours = completion[enrolment.pk].hours if enrolment.pk in completion else old.hours
+        # Lock the enrolment as an issue does, then check what an issue checks.
+        enrolment = _enrolment_qs().select_for_update(of=("self",)).get(pk=old.enrolment_id)
+        if (
+            old.status != CertificateStatus.VALID
+            and Certificate.objects.filter(enrolment=enrolment, status=CertificateStatus.VALID)
+            .exclude(pk=old.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _(
+                    "This person already holds another valid certificate for this cohort; "
+                    "reissue that one instead."
+                )
+            )
+        _require_confirmed(enrolment)
+        completion = _require_completed(enrolment)
+        hours = completion[enrolment.pk].hours
         settings_ = ActivityCertificateSettings.objects.filter(
             activity_id=enrolment.cohort.activity_id
         ).first()

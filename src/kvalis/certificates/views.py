@@ -411,6 +411,19 @@ def _certificate(request: HttpRequest, code: str, pk: int, perm: Perm = Perm.VIE
     return access, get_object_or_404(project_certificates(access), pk=pk)
 
 
+def _other_valid(certificate: Certificate) -> Certificate | None:
+    """Another valid certificate of the same enrolment (a revoked one then cannot be reissued)."""
+    if certificate.status == CertificateStatus.VALID:
+        return None
+    return (
+        Certificate.objects.filter(
+            enrolment_id=certificate.enrolment_id, status=CertificateStatus.VALID
+        )
+        .exclude(pk=certificate.pk)
+        .first()
+    )
+
+
 @login_required
 def detail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
     access, certificate = _certificate(request, code, certificate_pk)
@@ -429,6 +442,7 @@ def detail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse
             history=history,
             replacement=getattr(certificate, "replaced_by", None),
             can_edit=access.can(Perm.EDIT),
+            other_valid=_other_valid(certificate),
             revoke_form=ReasonForm(prefix="revoke"),
             reissue_form=ReasonForm(prefix="reissue"),
         ),
@@ -465,6 +479,7 @@ def _reason_action(request, code, certificate_pk, prefix, service, done_message)
             history=[],
             replacement=getattr(certificate, "replaced_by", None),
             can_edit=True,
+            other_valid=_other_valid(certificate),
             revoke_form=form if prefix == "revoke" else ReasonForm(prefix="revoke"),
             reissue_form=form if prefix == "reissue" else ReasonForm(prefix="reissue"),
         ),
