@@ -271,3 +271,29 @@ def test_move_reopens_an_earlier_cancelled_enrolment_in_the_target_and_keeps_its
     assert enrolment.cohort == future_cohort and enrolment.status == "cancelled"
     entry = AuditEntry.objects.get(action="enrolment.move")
     assert entry.data["from_enrolment"] == enrolment.pk
+
+
+def test_move_checks_eligibility_for_the_target_activity(world, future_cohort):
+    from tests.factories import ActivityFactory, CohortFactory
+
+    heads_only = ActivityFactory(project=world.project, audience_position_categories=["head"])
+    target = CohortFactory(
+        activity=heads_only,
+        start_date=future_cohort.start_date,
+        end_date=future_cohort.end_date,
+        capacity=5,
+    )
+    enrolment = nominate(world, future_cohort)
+    with pytest.raises(ValidationError) as caught:
+        services.enrolment_move(actor=world.alice, enrolment=enrolment, to_cohort=target)
+    assert "Ši veikla skirta" in " ".join(caught.value.messages)
+    enrolment.refresh_from_db()
+    assert enrolment.cohort == future_cohort and enrolment.status == "confirmed"
+    assert not AuditEntry.objects.filter(action="enrolment.move").exists()
+    moved = services.enrolment_move(
+        actor=world.alice, enrolment=enrolment, to_cohort=target, override_reason="Pavaduoja"
+    )
+    assert moved.cohort == target and moved.status == "confirmed"
+    assert moved.note.eligibility_override_reason == "Pavaduoja"
+    entry = AuditEntry.objects.get(action="enrolment.override_eligibility")
+    assert entry.data["reason"] == "Pavaduoja" and entry.actor == world.alice

@@ -603,3 +603,20 @@ def test_catalogue_and_form_do_not_count_seats_reserved_for_a_quota_as_free(
     form = client.get(url("apply", future_cohort.public_id))
     assert form.context["free"] == 0
     assert "būsite įrašyti į laukiančiųjų sąrašą" in form.text
+
+
+def test_move_form_takes_a_reason_to_move_an_ineligible_person(client, world, roster):
+    from tests.factories import ActivityFactory
+
+    cohort, a, *_rest = roster
+    heads_only = ActivityFactory(project=world.project, audience_position_categories=["head"])
+    target = CohortFactory(activity=heads_only, capacity=3)
+    path = url("move", world.project.code, a.pk)
+    client.force_login(world.alice)
+    refused = client.post(path, {"cohort": target.pk})
+    assert refused.status_code == 200 and "Ši veikla skirta" in refused.text
+    a.refresh_from_db()
+    assert a.cohort == cohort
+    client.post(path, {"cohort": target.pk, "override_reason": "Pavaduoja vadovą"})
+    a.refresh_from_db()
+    assert a.cohort == target and a.note.eligibility_override_reason == "Pavaduoja vadovą"

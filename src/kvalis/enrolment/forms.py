@@ -135,10 +135,18 @@ class NominateForm(forms.Form):
 
 class MoveForm(forms.Form):
     cohort = forms.ModelChoiceField(label=_("Move to cohort"), queryset=None)
+    override_reason = forms.CharField(
+        label=_("Reason to enrol although not eligible"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Only for a person outside the activity's audience; it is recorded."),
+    )
 
-    def __init__(self, *args, cohorts, **kwargs):
+    def __init__(self, *args, cohorts, can_override: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = cohorts
+        if not can_override:
+            del self.fields["override_reason"]
         self.fields["cohort"].label_from_instance = lambda c: (
             f"{c.activity.title} — {c.name} ({c.start_date:%Y-%m-%d})"
         )

@@ -525,9 +525,18 @@ def enrolment_cancel(
 
 @transaction.atomic
 def enrolment_move(
-    *, actor, enrolment: Enrolment, to_cohort: Cohort, today: date | None = None
+    *,
+    actor,
+    enrolment: Enrolment,
+    to_cohort: Cohort,
+    override_reason: str = "",
+    today: date | None = None,
 ) -> Enrolment:
-    """Move a person to another cohort of the same project; their old seat is passed on."""
+    """Move a person to another cohort of the same project; their old seat is passed on.
+
+    The person must be eligible for the target cohort's activity, unless a coordinator writes a
+    reason for the override (recorded and audited, as for nominations).
+    """
     today = _today(today)
     if to_cohort.activity.project_id != enrolment.cohort.activity.project_id:
         raise ValidationError(_("People can only be moved between cohorts of the same project."))
@@ -543,6 +552,7 @@ def enrolment_move(
         EnrolmentStatus.WAITING,
     ):
         raise ValidationError(_("Only active enrolments can be moved."))
+    reasons = _check_eligible(target, enrolment.person, override_reason)
     old = (
         Enrolment.objects.select_related("person__user")
         .filter(person=enrolment.person, cohort=target)
@@ -588,6 +598,8 @@ def enrolment_move(
             "from_enrolment": enrolment.pk,
         },
     )
+    if reasons:
+        _record_override(moved, actor=actor, reasons=reasons, reason=override_reason)
     if not was_applied:
         _notify_placed(moved)
     _renumber_waiting(source)

@@ -641,11 +641,14 @@ def enrolment_move(request: HttpRequest, code: str, enrolment_pk: int) -> HttpRe
         .select_related("activity")
         .order_by("activity__position", "start_date")
     )
-    form = MoveForm(request.POST or None, cohorts=targets)
+    form = MoveForm(request.POST or None, cohorts=targets, can_override=access.is_coordinator)
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.enrolment_move(
-                actor=request.user, enrolment=enrolment, to_cohort=form.cleaned_data["cohort"]
+                actor=request.user,
+                enrolment=enrolment,
+                to_cohort=form.cleaned_data["cohort"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
             )
         except ValidationError as error:
             for message in _errors(error):
