@@ -297,3 +297,22 @@ def test_move_checks_eligibility_for_the_target_activity(world, future_cohort):
     assert moved.note.eligibility_override_reason == "Pavaduoja"
     entry = AuditEntry.objects.get(action="enrolment.override_eligibility")
     assert entry.data["reason"] == "Pavaduoja" and entry.actor == world.alice
+
+
+def test_capacity_cannot_go_below_the_partners_quotas(world, future_cohort):
+    future_cohort.capacity = 5
+    future_cohort.save()
+    other = PartnerFactory(project=world.project)
+    QuotaFactory(cohort=future_cohort, partner=world.partner_b, seats=2)
+    QuotaFactory(cohort=future_cohort, partner=other, seats=2)
+    with pytest.raises(ValidationError) as caught:
+        services.cohort_capacity_set(actor=world.alice, cohort=future_cohort, capacity=3)
+    assert caught.value.messages == [
+        "Partnerių kvotos šioje grupėje rezervuoja 4 vietas; vietų skaičius negali būti mažesnis."
+    ]
+    future_cohort.refresh_from_db()
+    assert future_cohort.capacity == 5
+    assert not AuditEntry.objects.filter(action="cohort.capacity").exists()
+    services.cohort_capacity_set(actor=world.alice, cohort=future_cohort, capacity=4)
+    future_cohort.refresh_from_db()
+    assert future_cohort.capacity == 4

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kvalis.accounts.models import User
 from kvalis.audit.services import audit_log
@@ -618,6 +619,16 @@ def cohort_capacity_set(
         raise ValidationError(
             _("The cohort already has %(n)s confirmed participants; capacity cannot be lower.")
             % {"n": seats.confirmed}
+        )
+    quotas = sum(Quota.objects.filter(cohort=cohort).values_list("seats", flat=True))
+    if capacity < quotas:
+        raise ValidationError(
+            ngettext(
+                "Partners' quotas reserve %(n)s seat in this cohort; capacity cannot be lower.",
+                "Partners' quotas reserve %(n)s seats in this cohort; capacity cannot be lower.",
+                quotas,
+            )
+            % {"n": quotas}
         )
     old = cohort.capacity
     cohort.capacity = capacity
