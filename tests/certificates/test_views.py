@@ -382,3 +382,53 @@ def test_reissue_of_a_revoked_certificate_while_another_is_valid_says_why(
     # Without another valid one, the revoked certificate can be reissued.
     other = client.get(reverse("certificates:detail", args=[world.project.code, valid.pk]))
     assert "reissue-reason" in other.text
+
+
+def _unrelated_completion(world, person, title):
+    """`person` completed an activity of another project (world.other_project)."""
+    from tests.factories import (
+        ActivityFactory,
+        AttendanceFactory,
+        CohortFactory,
+        EnrolmentFactory,
+        SessionFactory,
+    )
+
+    cohort = CohortFactory(activity=ActivityFactory(project=world.other_project, title=title))
+    enrolment = EnrolmentFactory(cohort=cohort, person=person)
+    AttendanceFactory(enrolment=enrolment, session=SessionFactory(cohort=cohort))
+    return enrolment
+
+
+def test_person_cpd_shows_only_this_projects_enrolments(client, world, certificate):
+    from tests.certificates.test_pdf import pdf_text
+
+    person = certificate.person
+    _unrelated_completion(world, person, "Svetimo projekto seminaras")
+    # Employed by a consortium organisation, never enrolled in this project.
+    _unrelated_completion(world, world.person_b, "Kito projekto mokymai")
+    args = (world.project.code, person.pk)
+    response = _get(client, world.alice, "certificates:person_cpd", *args)
+    assert response.status_code == 200
+    assert certificate.number in response.text
+    assert "Svetimo projekto seminaras" not in response.text
+    assert world.other_project.code not in response.text
+    pdf = _get(client, world.alice, "certificates:person_cpd_pdf", *args)
+    assert certificate.number in pdf_text(pdf.content)
+    assert "Svetimo" not in pdf_text(pdf.content)
+    stranger = (world.project.code, world.person_b.pk)
+    assert _get(client, world.alice, "certificates:person_cpd", *stranger).status_code == 404
+    assert _get(client, world.alice, "certificates:person_cpd_pdf", *stranger).status_code == 404
+    for user in (world.bob, world.charlie):
+        for name in ("certificates:person_cpd", "certificates:person_cpd_pdf"):
+            assert _get(client, user, name, *args).status_code == 404
+            assert _get(client, user, name, *stranger).status_code == 404
+
+
+def test_own_cpd_record_keeps_every_project(client, world, participant):
+    user, enrolment = participant
+    _unrelated_completion(world, enrolment.person, "Svetimo projekto seminaras")
+    client.force_login(user)
+    response = client.get(reverse("certificates:my_cpd"))
+    assert "Svetimo projekto seminaras" in response.text
+    assert world.activity.title in response.text

@@ -92,14 +92,20 @@ class CpdRecord:
     hours_by_year: list[tuple[int, Decimal]]
 
 
-def cpd_record(person) -> CpdRecord:
-    """Every completed activity of a person across projects and years.
+def cpd_record(person, *, project=None) -> CpdRecord:
+    """Every completed activity of a person across projects and years; with `project`, only that
+    project's (what its back office may show: the person's other projects are not its business).
 
     Valid certificates speak with their frozen data; confirmed enrolments that completed but hold
     no valid certificate are listed from the live data, without a number."""
     lines: list[CpdLine] = []
     certified: set[int] = set()
-    for c in Certificate.objects.filter(person=person, status=CertificateStatus.VALID):
+    certificates = Certificate.objects.filter(person=person, status=CertificateStatus.VALID)
+    enrolments = Enrolment.objects.filter(person=person, status=EnrolmentStatus.CONFIRMED)
+    if project is not None:
+        certificates = certificates.filter(project=project)
+        enrolments = enrolments.filter(cohort__activity__project=project)
+    for c in certificates:
         d = c.data
         start = date.fromisoformat(d["start_date"])
         lines.append(
@@ -117,10 +123,7 @@ def cpd_record(person) -> CpdRecord:
             )
         )
         certified.add(c.enrolment_id)
-    enrolments = Enrolment.objects.filter(person=person, status=EnrolmentStatus.CONFIRMED).exclude(
-        pk__in=certified
-    )
-    completion = completion_for_enrolments(enrolments)
+    completion = completion_for_enrolments(enrolments.exclude(pk__in=certified))
     done = [pk for pk, c in completion.items() if c.completed]
     for e in Enrolment.objects.filter(pk__in=done).select_related(
         "cohort__activity__project__lead"
