@@ -69,3 +69,18 @@ def test_outsider_and_partner_get_404_for_the_final_report(client, reported):
     for user in (reported.bob, reported.charlie):
         client.force_login(user)
         assert client.get(path).status_code == 404
+
+
+def test_report_headings_use_the_reports_own_terms_not_the_project_wide_ones(reported, tmp_path):
+    from tests.factories import BudgetLineFactory, StudyVisitFactory
+
+    BudgetLineFactory(project=reported.project, title="Lektorių honorarai")
+    StudyVisitFactory(project=reported.project)
+    text = pdf_text(final_report_pdf(reported.project), tmp_path)
+    annex = text.split("Priedas: dalyvių sąrašas", 1)[1]
+    assert "Vardas, pavardė" in annex
+    assert "Pavadinimas" not in annex
+    for term in ("Biudžeto vykdymas", "Biudžeto eilutė", "Panaudota", "Vykstantys"):
+        assert term in text, term
+    for word in ("Sąmatos vykdymas", "Sąmatos eilutė", "Išleista", "Keliautojai"):
+        assert word not in text, word

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from kvalis.lib.charts import Chart
 from kvalis.lib.exports import xlsx_bytes
@@ -210,7 +210,12 @@ def report_xlsx(data: dict, *, people_sheets: dict | None = None) -> bytes:
     )
     if data.get("budget_lines"):
         sheets[_("Budget")] = (
-            [_("Budget line"), _("Planned"), _("Spent"), _("Execution, %")],
+            [
+                pgettext("report", "Budget line"),
+                _("Planned"),
+                pgettext("report", "Spent"),
+                pgettext("report", "Execution, %"),
+            ],
             [
                 [line["title"], line["planned"], line["spent"], _cell(line["execution_percent"])]
                 for line in data["budget_lines"]
