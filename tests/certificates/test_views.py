@@ -416,9 +416,13 @@ def test_person_cpd_shows_only_this_projects_enrolments(client, world, certifica
     pdf = _get(client, world.alice, "certificates:person_cpd_pdf", *args)
     assert certificate.number in pdf_text(pdf.content)
     assert "Svetimo" not in pdf_text(pdf.content)
+    # Employed by a consortium organisation, enrolled only elsewhere: nothing of it is shown.
     stranger = (world.project.code, world.person_b.pk)
-    assert _get(client, world.alice, "certificates:person_cpd", *stranger).status_code == 404
-    assert _get(client, world.alice, "certificates:person_cpd_pdf", *stranger).status_code == 404
+    response = _get(client, world.alice, "certificates:person_cpd", *stranger)
+    assert "Kito projekto mokymai" not in response.text
+    assert response.status_code == 200 and "Baigtų veiklų dar nėra." in response.text
+    pdf = _get(client, world.alice, "certificates:person_cpd_pdf", *stranger)
+    assert "Kito projekto mokymai" not in pdf_text(pdf.content)
     for user in (world.bob, world.charlie):
         for name in ("certificates:person_cpd", "certificates:person_cpd_pdf"):
             assert _get(client, user, name, *args).status_code == 404

