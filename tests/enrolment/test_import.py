@@ -378,3 +378,13 @@ def test_coordinator_import_over_capacity_puts_the_rest_on_the_waiting_list(
         .values_list("status", "waiting_position")
     )
     assert statuses == [("confirmed", None), ("waiting", 1), ("waiting", 2)]
+
+
+def test_too_many_rows_are_counted_with_the_right_lithuanian_plural(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 20)
+    rows = [["Ona", f"Nauja{i}", f"ona{i}@example.lt", "", "", "", ""] for i in range(21)]
+    with pytest.raises(ValidationError) as caught:
+        imports.read_table("sarasas.csv", csv_bytes(rows))
+    assert caught.value.messages == [
+        "Faile yra 21 eilutė; vienu kartu galima importuoti ne daugiau kaip 20."
+    ]

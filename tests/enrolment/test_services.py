@@ -316,3 +316,37 @@ def test_capacity_cannot_go_below_the_partners_quotas(world, future_cohort):
     services.cohort_capacity_set(actor=world.alice, cohort=future_cohort, capacity=4)
     future_cohort.refresh_from_db()
     assert future_cohort.capacity == 4
+
+
+def test_numbers_in_refusals_take_the_lithuanian_plural_forms(world, future_cohort):
+    future_cohort.capacity = 10
+    future_cohort.save()
+    # 1 seat in the quota: "1 vieta", not "1 vietų".
+    QuotaFactory(cohort=future_cohort, partner=world.partner_b, seats=1)
+    org = world.partner_b.organisation
+    first = dict(partner=world.partner_b, enforce_quota=True)
+    nominate(world, future_cohort, PersonFactory(organisation=org), **first)
+    with pytest.raises(ValidationError) as caught:
+        nominate(world, future_cohort, PersonFactory(organisation=org), **first)
+    assert caught.value.messages == [
+        f"Viršijama kvota: „{org.name}“ kvota šioje grupėje – 1 vieta, užimta 1."
+    ]
+    # 21 seats: "21 vieta".
+    with pytest.raises(ValidationError) as caught:
+        services.quota_set(
+            actor=world.alice,
+            cohort=future_cohort,
+            partner=world.partner_b,
+            seats=21,
+            release_on=None,
+        )
+    assert caught.value.messages == [
+        "Kvotų suma būtų 21 vieta – daugiau nei grupės vietų skaičius (10)."
+    ]
+    # 2 confirmed participants: "2 patvirtinti dalyviai".
+    nominate(world, future_cohort)
+    with pytest.raises(ValidationError) as caught:
+        services.cohort_capacity_set(actor=world.alice, cohort=future_cohort, capacity=1)
+    assert caught.value.messages == [
+        "Grupėje jau yra 2 patvirtinti dalyviai; vietų skaičius negali būti mažesnis."
+    ]

@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kvalis.access import project_access_for
 from kvalis.audit.services import audit_log
@@ -185,7 +185,11 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[tuple[int, list[
     (_n, header), body = numbered[0], numbered[1:]
     if len(body) > MAX_ROWS:
         raise ValidationError(
-            _("The file has %(n)s rows; at most %(max)s can be imported at once.")
+            ngettext(
+                "The file has %(n)s row; at most %(max)s can be imported at once.",
+                "The file has %(n)s rows; at most %(max)s can be imported at once.",
+                len(body),
+            )
             % {"n": len(body), "max": MAX_ROWS}
         )
     width = len(header)

@@ -184,9 +184,10 @@ def _check_quota(cohort: Cohort, partner: Partner, extra: int = 1) -> None:
     used = quota_used(cohort, partner.pk)
     if used + extra > seats:
         raise ValidationError(
-            _(
-                "Over quota: %(organisation)s has %(seats)s seats in this cohort and "
-                "%(used)s are taken."
+            ngettext(
+                "Over quota: %(organisation)s has %(seats)s seat in this cohort; taken: %(used)s.",
+                "Over quota: %(organisation)s has %(seats)s seats in this cohort; taken: %(used)s.",
+                seats,
             )
             % {"organisation": partner.organisation.name, "seats": seats, "used": used}
         )
@@ -617,7 +618,11 @@ def cohort_capacity_set(
     seats = cohort_seats(cohort, today=_today(today))
     if capacity < seats.confirmed:
         raise ValidationError(
-            _("The cohort already has %(n)s confirmed participants; capacity cannot be lower.")
+            ngettext(
+                "The cohort already has %(n)s confirmed participant; capacity cannot be lower.",
+                "The cohort already has %(n)s confirmed participants; capacity cannot be lower.",
+                seats.confirmed,
+            )
             % {"n": seats.confirmed}
         )
     quotas = sum(Quota.objects.filter(cohort=cohort).values_list("seats", flat=True))
@@ -691,7 +696,11 @@ def quota_set(
     )
     if others + seats > cohort.capacity:
         raise ValidationError(
-            _("Quotas would add up to %(total)s seats, more than the capacity (%(capacity)s).")
+            ngettext(
+                "Quotas would add up to %(total)s seat, more than the capacity (%(capacity)s).",
+                "Quotas would add up to %(total)s seats, more than the capacity (%(capacity)s).",
+                others + seats,
+            )
             % {"total": others + seats, "capacity": cohort.capacity}
         )
     quota = Quota.objects.filter(cohort=cohort, partner=partner).first()
