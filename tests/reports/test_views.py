@@ -368,3 +368,23 @@ def test_coordinator_sees_the_travellers_costs(client, costly_visit):
     assert data["study_visit"]["visits"][0]["cost_total"] == "4321.00"
     response = client.get(url("reports:dashboard", costly_visit))
     assert "4321" in response.text.replace("\xa0", "").replace(" ", "")
+
+
+def test_filtered_dashboard_labels_satisfaction_and_study_visit_as_whole_project(
+    client, costly_visit
+):
+    client.force_login(costly_visit.alice)
+    note = "Visam projektui: aukščiau pasirinkti filtrai šiai daliai netaikomi."
+    unfiltered = client.get(url("reports:dashboard", costly_visit))
+    assert note not in unfiltered.text
+    query = f"?activity={costly_visit.activity.pk}"
+    response = client.get(url("reports:dashboard", costly_visit, query))
+    assert response.context["data"]["filters"] == {"activity": costly_visit.activity.pk}
+    assert response.text.count(note) == 2  # the satisfaction and the study visit sections
+    assert "Pasitenkinimas (vidurkis, 1–5; visam projektui)" in response.text
+    data = json.loads(client.get(url("reports:json", costly_visit, query)).content)
+    assert data["satisfaction"]["whole_project"] is True
+    assert data["study_visit"]["whole_project"] is True
+    client.force_login(costly_visit.bob)
+    scoped = client.get(url("reports:dashboard", costly_visit))
+    assert scoped.text.count("Visam projektui, ne tik jūsų organizacijos žmonėms.") == 2

@@ -29,7 +29,8 @@ stable codes (municipality code such as "utenos-r", organisation type, position 
 `participants_by_activity` the activity title to counts. Sections of other apps:
 `certificates_*` (certificates), `satisfaction` (surveys.selectors.project_satisfaction),
 `budget_*` (budget.selectors.budget_summary; left out of a scoped report), `study_visit`
-(visits.selectors.visit_summary; its `cost_total` left out of a scoped report).
+(visits.selectors.visit_summary; its `cost_total` left out of a scoped report). These two are
+whole-project figures whatever the filters and scope: each carries `whole_project: True`.
 
 Value types in the dict: counts are `int`; hours, money and percentages are `Decimal` (None when
 there is nothing to divide by). `indicators_json()` writes Decimals as strings ("25000.00") so
@@ -480,7 +481,9 @@ def _surveys_section(project, filters, scope) -> dict:
     selector = optional_selector("kvalis.surveys.selectors", "project_satisfaction")
     if selector is None:
         return {}
-    return {"satisfaction": selector(project)}
+    # Answers are anonymous and counted per survey, not per person: the dashboard's filters and a
+    # partner's scope do not narrow them; `whole_project` says so to every reader of the report.
+    return {"satisfaction": {**selector(project), "whole_project": True}}
 
 
 def _budget_section(project, scope) -> dict:
@@ -526,7 +529,8 @@ def _visits_section(project, filters, scope) -> dict:
             {key: value for key, value in item.items() if key != "cost_total"}
             for item in summary.get("visits", [])
         ]
-    return {"study_visit": summary}
+    # The visit is reported as a whole (dashboard filters and scope do not narrow it).
+    return {"study_visit": {**summary, "whole_project": True}}
 
 
 class ReportEncoder(DjangoJSONEncoder):

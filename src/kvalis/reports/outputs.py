@@ -136,7 +136,9 @@ def indicator_rows(data: dict) -> list[dict]:
         rows.append(
             {
                 "key": "satisfaction",
-                "label": _("Satisfaction (mean, 1–5)"),
+                "label": _("Satisfaction (mean, 1–5; whole project)")
+                if data.get("filters") or data.get("scoped")
+                else _("Satisfaction (mean, 1–5)"),
                 "planned": None,
                 "actual": satisfaction.get("mean"),
                 "kind": "decimal",
