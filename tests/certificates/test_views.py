@@ -436,3 +436,27 @@ def test_own_cpd_record_keeps_every_project(client, world, participant):
     response = client.get(reverse("certificates:my_cpd"))
     assert "Svetimo projekto seminaras" in response.text
     assert world.activity.title in response.text
+
+
+def test_verification_page_dates_a_replacement_by_the_new_certificate(client, world, certificate):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    vilnius = ZoneInfo("Europe/Vilnius")
+    services.certificate_revoke(
+        certificate=certificate,
+        actor=world.alice,
+        reason="Klaida",
+        when=datetime(2014, 6, 2, 10, tzinfo=vilnius),
+    )
+    new = services.certificate_reissue(
+        certificate=certificate,
+        actor=world.alice,
+        reason="Grąžintas",
+        notify=False,
+        when=datetime(2014, 9, 15, 23, 30, tzinfo=vilnius),
+    )
+    response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
+    assert "Pakeista 2014-09-15." in response.text
+    assert "2014-06-02" not in response.text
+    assert reverse("certificates:verify", args=[new.verification_code]) in response.text
