@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kvalis.enrolment.imports import FIELDS
+from kvalis.lib.collation import lt_order
 from kvalis.organisations.geo import Municipality
 from kvalis.organisations.models import Organisation, OrganisationType
 from kvalis.people.models import PositionCategory
@@ -84,7 +85,7 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.exclude(
             type=OrganisationType.FUNDER
-        ).order_by("name")
+        ).order_by(*lt_order("name"), "pk")
         for name in ("first_name", "last_name", "email", "phone"):
             self.fields[name].widget.attrs["autocomplete"] = {
                 "first_name": "given-name",
