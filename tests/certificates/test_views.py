@@ -460,3 +460,16 @@ def test_verification_page_dates_a_replacement_by_the_new_certificate(client, wo
     assert "Pakeista 2014-09-15." in response.text
     assert "2014-06-02" not in response.text
     assert reverse("certificates:verify", args=[new.verification_code]) in response.text
+
+
+def test_cpd_record_names_the_activitys_issuer_for_uncertified_lines(world, issuer):
+    from kvalis.certificates.selectors import cpd_record
+
+    enrolment = completer(world)
+    issuer.organisation = world.partner_b.organisation
+    issuer.save()
+    (line,) = cpd_record(enrolment.person).lines
+    assert line.number == "" and line.issuer_name == "Molėtų biblioteka"
+    world.activity.certificate_settings.delete()
+    (line,) = cpd_record(enrolment.person).lines
+    assert line.issuer_name == world.lead.name

@@ -10,7 +10,11 @@ from django.http import Http404
 
 from kvalis.access import ProjectAccess, Role
 from kvalis.attendance.selectors import completion_for_enrolments
-from kvalis.certificates.models import Certificate, CertificateStatus
+from kvalis.certificates.models import (
+    ActivityCertificateSettings,
+    Certificate,
+    CertificateStatus,
+)
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.lib.collation import lt_order
 
@@ -124,10 +128,18 @@ def cpd_record(person, *, project=None) -> CpdRecord:
         )
         certified.add(c.enrolment_id)
     completion = completion_for_enrolments(enrolments.exclude(pk__in=certified))
-    done = [pk for pk, c in completion.items() if c.completed]
-    for e in Enrolment.objects.filter(pk__in=done).select_related(
-        "cohort__activity__project__lead"
-    ):
+    done = list(
+        Enrolment.objects.filter(
+            pk__in=[pk for pk, c in completion.items() if c.completed]
+        ).select_related("cohort__activity__project__lead")
+    )
+    # Who will issue the certificate: the activity's issuer when chosen, else the project lead.
+    issuers = dict(
+        ActivityCertificateSettings.objects.filter(
+            activity_id__in={e.cohort.activity_id for e in done}
+        ).values_list("activity_id", "issuer__organisation__name")
+    )
+    for e in done:
         cohort = e.cohort
         lines.append(
             CpdLine(
@@ -137,7 +149,7 @@ def cpd_record(person, *, project=None) -> CpdRecord:
                 activity_title=cohort.activity.title,
                 project_title=cohort.activity.project.title,
                 project_code=cohort.activity.project.code,
-                issuer_name=cohort.activity.project.lead.name,
+                issuer_name=issuers.get(cohort.activity_id) or cohort.activity.project.lead.name,
                 hours=completion[e.pk].hours,
                 number="",
                 certificate=None,
