@@ -473,3 +473,31 @@ def test_cpd_record_names_the_activitys_issuer_for_uncertified_lines(world, issu
     world.activity.certificate_settings.delete()
     (line,) = cpd_record(enrolment.person).lines
     assert line.issuer_name == world.lead.name
+
+
+def test_bulk_issue_page_counts_in_lithuanian_and_says_who_was_e_mailed(
+    client, world, issuer, mailoutbox, django_capture_on_commit_callbacks
+):
+    completer(world)
+    client.force_login(world.alice)
+    url = reverse("certificates:cohort_issue_bulk", args=[world.project.code, world.cohort.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    page = client.get(response.url).text
+    assert "Išduota 1 iš 1 pažymėjimo" in page
+    assert "El. paštu pažymėjimas išsiųstas 1 dalyviui." in page
+    assert "neturi el. pašto" not in page
+    for i in range(2):
+        completer(world, last=f"Antra{i}")
+    without_email = completer(world, last="Bepaštė")
+    without_email.person.email = ""
+    without_email.person.save()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    page = client.get(response.url).text
+    assert "Išduota 3 iš 3 pažymėjimų" in page
+    assert "El. paštu pažymėjimai išsiųsti 2 dalyviams." in page
+    assert "1 dalyvis neturi el. pašto adreso, jam pažymėjimas el. paštu neišsiųstas." in page
+    assert "kiekvienam" not in page
+    assert len(mailoutbox) == 2

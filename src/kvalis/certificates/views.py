@@ -19,6 +19,7 @@ from kvalis.certificates.forms import (
 )
 from kvalis.certificates.models import (
     ActivityCertificateSettings,
+    BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateIssuer,
@@ -407,7 +408,15 @@ def batch(request: HttpRequest, code: str, batch_pk: int) -> HttpResponse:
     template = "certificates/batch.html"
     if request.htmx:
         template += "#progress"
-    return render(request, template, _context(access, batch=batch))
+    mailed = unmailed = 0
+    if batch.status == BatchStatus.DONE:
+        # As the mail task does: only valid certificates of people with an e-mail address.
+        issued = batch.certificates.filter(status=CertificateStatus.VALID)
+        mailed = issued.exclude(person__email="").count()
+        unmailed = issued.count() - mailed
+    return render(
+        request, template, _context(access, batch=batch, mailed=mailed, unmailed=unmailed)
+    )
 
 
 def _certificate(request: HttpRequest, code: str, pk: int, perm: Perm = Perm.VIEW):
