@@ -225,29 +225,77 @@ def activity_results(activity: Activity) -> list[GroupResults]:
 def cohort_results(cohort: Cohort) -> list[GroupResults]:
     responses = SurveyResponse.objects.filter(cohort=cohort)
     participants = _participant_count(Q(enrolments__cohort=cohort))
-    withheld = cohort.pk in withheld_cohort_ids(cohort.activity)
-    return _results(responses, participants, withhold=withheld)
+    withheld_templates = {
+        template
+        for template, cohorts in withheld_cohorts_by_template(cohort.activity).items()
+        if cohort.pk in cohorts
+    }
+    return _results(responses, participants, withhold=withheld_templates)
+
+
+def _hide_against_differencing(counts: dict) -> set:
+    """The groups to withhold among `counts` (group -> answers) when their total is shown.
+
+    A group with fewer than five answers is withheld. Subtracting the shown groups from the
+    total would reveal the withheld ones (differencing): while the withheld groups together hold
+    one to four answers, the smallest shown group is withheld too, until what is hidden is at
+    least five answers (or everything is hidden).
+    """
+    withheld = {group for group, n in counts.items() if n < MIN_GROUP_SIZE}
+    shown = sorted(
+        ((n, str(group), group) for group, n in counts.items() if n >= MIN_GROUP_SIZE),
+        key=lambda item: item[:2],
+    )
+    while shown and 0 < sum(counts[group] for group in withheld) < MIN_GROUP_SIZE:
+        withheld.add(shown.pop(0)[2])
+    return withheld
+
+
+def _cohort_counts_by_template(activity: Activity) -> dict[int, dict]:
+    """Answers to `activity`'s surveys per questionnaire (template id) and cohort."""
+    counts: dict[int, dict] = {}
+    for template, cohort, n in (
+        SurveyResponse.objects.filter(survey__activity=activity)
+        .values("survey__template", "cohort")
+        .annotate(n=Count("id"))
+        .values_list("survey__template", "cohort", "n")
+        .order_by()
+    ):
+        counts.setdefault(template, {})[cohort] = n
+    return counts
+
+
+def _withheld_by_template(counts: dict[int, dict]) -> dict[int, set[int]]:
+    return {
+        template: {cohort for cohort in _hide_against_differencing(by_cohort) if cohort is not None}
+        for template, by_cohort in counts.items()
+    }
+
+
+def withheld_cohorts_by_template(activity: Activity) -> dict[int, set[int]]:
+    """Per questionnaire (template id): the cohorts of `activity` whose results are withheld.
+
+    Results are shown per questionnaire, so answers are counted per questionnaire too: answers to
+    another questionnaire never make a small group look big enough.
+    """
+    return _withheld_by_template(_cohort_counts_by_template(activity))
 
 
 def withheld_cohort_ids(activity: Activity) -> set[int]:
-    """The cohorts of an activity whose results are withheld.
+    """The cohorts of an activity none of whose questionnaire results may be shown.
 
-    A cohort with fewer than five answers is withheld. The activity's results are shown as a whole,
-    so subtracting the shown cohorts from it would reveal the withheld ones (differencing): while
-    the withheld cohorts together hold one to four answers, the smallest shown cohort is withheld
-    too, until what is hidden is at least five answers (or everything is hidden).
+    Counted per questionnaire (see `withheld_cohorts_by_template`): a cohort is withheld here when
+    every questionnaire it answered is withheld for it.
     """
-    counts = dict(
-        SurveyResponse.objects.filter(survey__activity=activity)
-        .values("cohort")
-        .annotate(n=Count("id"))
-        .values_list("cohort", "n")
-    )
-    withheld = {cohort for cohort, n in counts.items() if n < MIN_GROUP_SIZE}
-    shown = sorted((n, cohort) for cohort, n in counts.items() if n >= MIN_GROUP_SIZE)
-    while shown and 0 < sum(counts[cohort] for cohort in withheld) < MIN_GROUP_SIZE:
-        withheld.add(shown.pop(0)[1])
-    return {cohort for cohort in withheld if cohort is not None}
+    counts = _cohort_counts_by_template(activity)
+    withheld = _withheld_by_template(counts)
+    answered: set[int] = set()
+    shown: set[int] = set()
+    for template, by_cohort in counts.items():
+        cohorts = {cohort for cohort in by_cohort if cohort is not None}
+        answered |= cohorts
+        shown |= cohorts - withheld[template]
+    return answered - shown
 
 
 def cohort_response_counts(activity: Activity) -> list[dict]:
@@ -284,9 +332,11 @@ def cohort_response_counts(activity: Activity) -> list[dict]:
 
 
 def _results(
-    responses: QuerySet[SurveyResponse], participants: int, *, withhold: bool = False
+    responses: QuerySet[SurveyResponse], participants: int, *, withhold: bool | set = False
 ) -> list[GroupResults]:
-    """Results grouped by questionnaire (surveys of one activity normally share one)."""
+    """Results grouped by questionnaire (surveys of one activity normally share one).
+
+    `withhold`: True withholds every questionnaire's results, a set only those templates' ids."""
     counts = dict(
         responses.values("survey__template")
         .annotate(n=Count("id"))
@@ -300,7 +350,8 @@ def _results(
             template=template,
             responses=n,
             participants=participants,
-            withheld=withhold or n < MIN_GROUP_SIZE,
+            withheld=(template.pk in withhold if isinstance(withhold, set) else withhold)
+            or n < MIN_GROUP_SIZE,
         )
         if not group.withheld:
             group.questions = _question_results(
@@ -391,21 +442,35 @@ def project_satisfaction(project: Project) -> dict:
     Returns {"mean": Decimal 1–5 or None, "responses": int, "participants": int,
     "response_rate": Decimal percent or None, "withheld": bool}. `mean` is the average answer to
     the questionnaires' overall-satisfaction question (key "overall") over all surveys of the
-    project; it is None (and `withheld` True) when fewer than five people answered.
+    project. It is None (and `withheld` True) when fewer than five people answered that question,
+    or when the activity results that are withheld (one questionnaire of one activity with fewer
+    than five answers: a group) hold one to four answers to it between them: the shown groups'
+    means subtracted from the project's would reveal theirs.
     """
     responses = SurveyResponse.objects.filter(survey__project=project).count()
     participants = sum(survey.participant_count for survey in project_surveys(project))
-    values = Answer.objects.filter(
+    group_sizes = {
+        (activity, template): n
+        for activity, template, n in SurveyResponse.objects.filter(survey__project=project)
+        .values("survey__activity", "survey__template")
+        .annotate(n=Count("id"))
+        .values_list("survey__activity", "survey__template", "n")
+        .order_by()
+    }
+    values: dict[tuple, list[int]] = {}
+    for activity, template, value in Answer.objects.filter(
         response__survey__project=project, question__key="overall", scale__isnull=False
-    ).values_list("scale", flat=True)
-    withheld = responses < MIN_GROUP_SIZE
+    ).values_list("response__survey__activity", "response__survey__template", "scale"):
+        values.setdefault((activity, template), []).append(value)
+    answered = sum(len(group) for group in values.values())
+    hidden = sum(
+        len(group) for key, group in values.items() if group_sizes.get(key, 0) < MIN_GROUP_SIZE
+    )
+    withheld = answered < MIN_GROUP_SIZE or 0 < hidden < MIN_GROUP_SIZE
     mean = None
     if not withheld:
-        values = list(values)
-        if values:
-            mean = (Decimal(sum(values)) / Decimal(len(values))).quantize(
-                Decimal("0.01"), ROUND_HALF_UP
-            )
+        total = sum(sum(group) for group in values.values())
+        mean = (Decimal(total) / Decimal(answered)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return {
         "mean": mean,
         "responses": responses,
