@@ -107,3 +107,39 @@ def test_rejected_applicant_is_told_in_their_language_after_commit(
     en = by_recipient[english.email]
     assert en.subject.startswith("Your application was not accepted")
     assert "contact the coordinator" in en.body
+
+
+def test_a_nominated_person_without_a_login_gets_one_and_a_link_to_choose_a_password(
+    client, world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    from kvalis.enrolment import services
+
+    assert world.person_b.user is None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_nominate(actor=world.alice, cohort=future_cohort, person=world.person_b)
+    world.person_b.refresh_from_db()
+    assert world.person_b.user.email == world.person_b.email.lower()
+    (mail,) = mailoutbox
+    assert "Kad matytumėte savo mokymus, susikurkite prisijungimo slaptažodį:" in mail.body
+    link = re.search(r"https?://\S+/accounts/reset/\S+", mail.body).group(0)
+    page = client.get(link[link.index("/accounts/") :], follow=True)
+    assert page.status_code == 200
+    assert "new_password1" in page.text
+
+    # Once they have signed in, a later confirmation carries no such link.
+    user = world.person_b.user
+    user.last_login = user.date_joined
+    user.save()
+    other = future_cohort.__class__.objects.create(
+        activity=future_cohort.activity,
+        name="Kita grupė",
+        start_date=future_cohort.start_date,
+        end_date=future_cohort.end_date,
+        capacity=5,
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_nominate(actor=world.alice, cohort=other, person=world.person_b)
+    assert "/accounts/reset/" not in mailoutbox[0].body

@@ -102,7 +102,14 @@ def _notify_placed(enrolment: Enrolment) -> None:
 
 
 def _set_password_context(person: Person) -> dict:
+    """A link to choose a password for someone who has never signed in.
+
+    People nominated by a coordinator or imported from a staff list get their login here, when
+    their first seat is confirmed: the e-mail points to "My trainings", which needs one.
+    """
     user = person.user
+    if user is None and person.email:
+        user = _ensure_login(person, language=settings.LANGUAGE_CODE)
     if user is None or user.last_login is not None:
         return {}
     return {"set_password_url": notifications.set_password_url(user)}
