@@ -84,3 +84,18 @@ def test_report_headings_use_the_reports_own_terms_not_the_project_wide_ones(rep
         assert term in text, term
     for word in ("Sąmatos vykdymas", "Sąmatos eilutė", "Išleista", "Keliautojai"):
         assert word not in text, word
+
+
+def test_the_annex_lists_only_trained_persons(reported, tmp_path):
+    from kvalis.reports.indicators import project_indicators
+    from kvalis.reports.outputs import final_report_context
+
+    EnrolmentFactory(
+        person=PersonFactory(first_name="Ona", last_name="Neatvykusi", organisation=reported.lead),
+        cohort=reported.cohort,
+    )
+    context = final_report_context(reported.project)
+    assert [person["name"] for person in context["annex"]] == ["Čepulytė Žaneta"]
+    assert len(context["annex"]) == project_indicators(reported.project)["participants_trained"]
+    text = pdf_text(final_report_pdf(reported.project), tmp_path)
+    assert "Čepulytė Žaneta" in text and "Neatvykusi" not in text

@@ -244,7 +244,17 @@ def final_report_context(project, *, include_annex: bool = True) -> dict:
         budget = budget_summary(project)
     annex = []
     if include_annex:
+        # Trained persons only (as `participants_trained`): their enrolments with at least one
+        # session attended; enrolled people who never came are not participants of the report.
+        from kvalis.attendance.models import Attendance
+        from kvalis.reports.indicators import ATTENDED
+
         enrolments = report_enrolments(project)
+        enrolments = enrolments.filter(
+            pk__in=Attendance.objects.filter(enrolment__in=enrolments, status__in=ATTENDED).values(
+                "enrolment_id"
+            )
+        )
         credited = credited_by_enrolment(enrolments)
         people: dict[int, dict] = {}
         for enrolment in enrolments.select_related("person", "organisation").order_by(
