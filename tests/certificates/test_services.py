@@ -388,3 +388,45 @@ def test_reissue_of_a_revoked_certificate_refused_while_another_is_valid(world, 
     assert revoked.status == CertificateStatus.REVOKED
     assert Certificate.objects.filter(status=CertificateStatus.VALID).get() == valid
     assert Certificate.objects.count() == 2
+
+
+def test_a_prefix_belongs_to_one_organisation_across_projects(world, issuer):
+    """Numbers run per prefix and year: another organisation may not join UVB's series."""
+    from kvalis.certificates.models import CertificateIssuer
+
+    with pytest.raises(ValidationError) as refused:
+        services.certificate_issuer_save(
+            project=world.other_project,
+            actor=world.charlie,
+            organisation=world.other_project.lead,
+            prefix=" uvb ",
+            signatory_name="Ona Onaitė",
+            signatory_position="direktorė",
+        )
+    assert refused.value.message_dict["prefix"] == [
+        "Kita organizacija jau numeruoja savo pažymėjimus priešdėliu UVB; pasirinkite kitą."
+    ]
+    assert CertificateIssuer.objects.filter(prefix="UVB").get() == issuer
+    # The same organisation keeps its one series in another project.
+    same = services.certificate_issuer_save(
+        project=world.other_project,
+        actor=world.charlie,
+        organisation=world.lead,
+        prefix="UVB",
+        signatory_name="Dalia Žilinskienė",
+        signatory_position="direktorė",
+    )
+    assert same.prefix == "UVB"
+    # Handing the prefix to another organisation by editing the issuer is refused too.
+    with pytest.raises(ValidationError):
+        services.certificate_issuer_save(
+            project=world.project,
+            actor=world.alice,
+            issuer=issuer,
+            organisation=world.partner_b.organisation,
+            prefix="UVB",
+            signatory_name="A",
+            signatory_position="B",
+        )
+    issuer.refresh_from_db()
+    assert issuer.organisation == world.lead

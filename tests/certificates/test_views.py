@@ -501,3 +501,23 @@ def test_bulk_issue_page_counts_in_lithuanian_and_says_who_was_e_mailed(
     assert "1 dalyvis neturi el. pašto adreso, jam pažymėjimas el. paštu neišsiųstas." in page
     assert "kiekvienam" not in page
     assert len(mailoutbox) == 2
+
+
+def test_issuer_form_refuses_a_prefix_of_another_organisation(client, world):
+    from tests.factories import CertificateIssuerFactory
+
+    CertificateIssuerFactory(
+        project=world.other_project, organisation=world.other_project.lead, prefix="UVB"
+    )
+    client.force_login(world.alice)
+    url = reverse("certificates:issuers", args=[world.project.code])
+    data = {
+        "organisation": world.lead.pk,
+        "prefix": "UVB",
+        "signatory_name": "Dalia Žilinskienė",
+        "signatory_position": "direktorė",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Kita organizacija jau numeruoja savo pažymėjimus priešdėliu UVB" in response.text
+    assert not CertificateIssuer.objects.filter(project=world.project).exists()

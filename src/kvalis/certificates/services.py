@@ -70,8 +70,26 @@ def certificate_issuer_save(
         raise ValidationError(
             {"prefix": _("Certificates were already issued with this prefix; it cannot change.")}
         )
+    prefix = prefix.strip().upper()
+    # Numbers run per prefix and year across projects: a prefix belongs to one organisation, so
+    # two organisations never share (and interleave) one series.
+    taken = (
+        CertificateIssuer.objects.filter(prefix=prefix)
+        .exclude(organisation=organisation)
+        .exclude(pk=issuer.pk)
+    )
+    if prefix and taken.exists():
+        raise ValidationError(
+            {
+                "prefix": _(
+                    "Another organisation already numbers its certificates with the prefix "
+                    "%(prefix)s; choose another one."
+                )
+                % {"prefix": prefix}
+            }
+        )
     issuer.organisation = organisation
-    issuer.prefix = prefix.strip().upper()
+    issuer.prefix = prefix
     issuer.signatory_name = signatory_name.strip()
     issuer.signatory_position = signatory_position.strip()
     issuer.full_clean()
