@@ -388,3 +388,22 @@ def test_too_many_rows_are_counted_with_the_right_lithuanian_plural(monkeypatch)
     assert caught.value.messages == [
         "Faile yra 21 eilutė; vienu kartu galima importuoti ne daugiau kaip 20."
     ]
+
+
+def test_an_application_nobody_confirmed_does_not_block_the_import(
+    world, setting, django_capture_on_commit_callbacks
+):
+    """Anyone can type a colleague's address into the public form; the employer's import takes
+    that unconfirmed application over instead of refusing the row."""
+    cohort, centre = setting
+    typed = PersonFactory(email="typed@example.lt", organisation=centre)
+    EnrolmentFactory(person=typed, cohort=cohort, status="unconfirmed")
+    rows = [[typed.first_name, typed.last_name, typed.email, "", centre.name, "x", "specialist"]]
+    batch, checked = check(
+        upload(world, cohort, "a.xlsx", xlsx(rows)), django_capture_on_commit_callbacks
+    )
+    assert checked[2].errors == []
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_confirm(actor=world.bob, batch=batch)
+    enrolment = Enrolment.objects.get(person=typed, cohort=cohort)
+    assert (enrolment.status, enrolment.partner) == ("confirmed", world.partner_b)

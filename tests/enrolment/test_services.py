@@ -351,3 +351,27 @@ def test_numbers_in_refusals_take_the_lithuanian_plural_forms(world, future_coho
     assert caught.value.messages == [
         "Grupėje jau yra 2 patvirtinti dalyviai; vietų skaičius negali būti mažesnis."
     ]
+
+
+def test_a_nomination_takes_over_an_application_nobody_confirmed(world, future_cohort):
+    from kvalis.enrolment import services as enrolment_services
+    from kvalis.enrolment.models import Enrolment
+
+    typed = EnrolmentFactory(person=world.person_a, cohort=future_cohort, status="unconfirmed")
+    enrolment = enrolment_services.enrolment_nominate(
+        actor=world.alice, cohort=future_cohort, person=world.person_a
+    )
+    assert enrolment.pk == typed.pk and enrolment.status == "confirmed"
+    assert Enrolment.objects.filter(person=world.person_a, cohort=future_cohort).count() == 1
+
+
+def test_a_nomination_still_refuses_a_confirmed_application(world, future_cohort):
+    from django.core.exceptions import ValidationError
+
+    from kvalis.enrolment import services as enrolment_services
+
+    EnrolmentFactory(person=world.person_a, cohort=future_cohort, status="applied")
+    with pytest.raises(ValidationError, match="jau užregistruotas"):
+        enrolment_services.enrolment_nominate(
+            actor=world.alice, cohort=future_cohort, person=world.person_a
+        )

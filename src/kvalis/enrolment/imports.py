@@ -360,7 +360,7 @@ def check_rows(
         key = (person.first_name.lower(), person.last_name.lower(), person.organisation_id)
         people_by_name.setdefault(key, person)
     enrolled = set(
-        Enrolment.objects.filter(cohort=cohort, status__in=services.ACTIVE).values_list(
+        Enrolment.objects.filter(cohort=cohort, status__in=services.HELD).values_list(
             "person_id", flat=True
         )
     )
@@ -649,7 +649,7 @@ def _execute(batch: ImportBatch, *, notify: bool) -> dict[str, int]:
     old = {
         e.person_id: e
         for e in Enrolment.objects.filter(cohort=cohort, person_id__in=person_ids).exclude(
-            status__in=services.ACTIVE
+            status__in=services.HELD
         )
     }
     seats = cohort_seats(cohort)

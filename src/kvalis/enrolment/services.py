@@ -44,6 +44,9 @@ ACTIVE = (
     EnrolmentStatus.CONFIRMED,
     EnrolmentStatus.WAITING,
 )
+# What stops a nomination or an import: an application nobody confirmed does not (see
+# _existing_or_new).
+HELD = tuple(status for status in ACTIVE if status != EnrolmentStatus.UNCONFIRMED)
 
 
 def _between_count_and_write() -> None:
@@ -161,12 +164,19 @@ def _snapshot(enrolment: Enrolment, person: Person) -> None:
     enrolment.position_category = person.position_category
 
 
-def _existing_or_new(person: Person, cohort: Cohort) -> Enrolment:
-    """A person has one enrolment per cohort: a cancelled or rejected one is reopened."""
+def _existing_or_new(
+    person: Person, cohort: Cohort, *, take_over_unconfirmed: bool = False
+) -> Enrolment:
+    """A person has one enrolment per cohort: a cancelled or rejected one is reopened.
+
+    With `take_over_unconfirmed` (a nomination), an application whose e-mail was never confirmed
+    is taken over too: anyone can type someone's address into the public form, and that must
+    not keep the person's employer from nominating them.
+    """
     enrolment = Enrolment.objects.filter(person=person, cohort=cohort).first()
     if enrolment is None:
         return Enrolment(person=person, cohort=cohort)
-    if enrolment.status in ACTIVE:
+    if enrolment.status in (HELD if take_over_unconfirmed else ACTIVE):
         raise ValidationError(
             _("%(name)s is already enrolled in this cohort (%(status)s).")
             % {"name": person.full_name, "status": enrolment.get_status_display()}
@@ -238,7 +248,7 @@ def enrolment_nominate(
     if partner is not None and partner.project_id != cohort.activity.project_id:
         raise ValidationError(_("This partner is not in the cohort's project."))
     reasons = _check_eligible(cohort, person, override_reason)
-    enrolment = _existing_or_new(person, cohort)
+    enrolment = _existing_or_new(person, cohort, take_over_unconfirmed=True)
     if enforce_quota:
         if partner is None:
             raise ValidationError(_("Nominations by a partner need the partner's quota."))
