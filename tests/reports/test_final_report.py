@@ -99,3 +99,17 @@ def test_the_annex_lists_only_trained_persons(reported, tmp_path):
     assert len(context["annex"]) == project_indicators(reported.project)["participants_trained"]
     text = pdf_text(final_report_pdf(reported.project), tmp_path)
     assert "Čepulytė Žaneta" in text and "Neatvykusi" not in text
+
+
+def test_a_study_visit_heading_does_not_repeat_its_kind(reported, tmp_path):
+    from tests.factories import ActivityFactory, StudyVisitFactory
+
+    visit = ActivityFactory(
+        project=reported.project, kind="study_visit", title="Pažintinė išvyka į Taliną (Estija)"
+    )
+    StudyVisitFactory(project=reported.project, activity=visit)
+    text = " ".join(pdf_text(final_report_pdf(reported.project), tmp_path).split())
+    assert "Pažintinė išvyka į Taliną (Estija)" in text
+    assert "(pažintinė išvyka)" not in text
+    module = reported.activity.get_kind_display()
+    assert f"{reported.activity.title} ({module})" in text
