@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kvalis.enrolment.imports import FIELDS
 from kvalis.lib.collation import lt_order
@@ -14,7 +15,8 @@ class CatalogueFilterForm(forms.Form):
     municipality = forms.ChoiceField(
         label=_("Municipality"),
         required=False,
-        choices=[("", _("all"))] + list(Municipality.choices),
+        # Translators: "all" municipalities (a feminine noun in Lithuanian).
+        choices=[("", pgettext_lazy("feminine", "all"))] + list(Municipality.choices),
     )
     month = forms.CharField(
         label=_("Month"),
@@ -25,7 +27,7 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, activities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = [("", _("all"))] + [
+        self.fields["activity"].choices = [("", pgettext_lazy("feminine", "all"))] + [
             (str(pk), title) for pk, title in activities
         ]
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kvalis.people.models import PositionCategory
 
@@ -165,7 +166,7 @@ class Reminder(models.Model):
     enrolment = models.OneToOneField(
         Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="reminder"
     )
-    sent_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(pgettext_lazy("e-mail", "queued"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder")
