@@ -155,3 +155,39 @@ def test_municipalities_are_listed_once_with_one_full_stop(world):
     text = summary.generate_summary(world.project, data).text
     assert "darbuotojai: Anykščių r. sav. ir Zarasų r. sav." in text
     assert "sav.." not in text
+
+
+def test_a_single_municipality_is_named_too(world):
+    AttendanceFactory(
+        enrolment=EnrolmentFactory(person=world.person_a, cohort=world.cohort),
+        session=world.session,
+    )
+    text = generate_summary(world.project).text
+    assert "Mokymuose dalyvavo Utenos r. sav. kultūros darbuotojai." in text
+    assert "šių savivaldybių" not in text
+
+
+def test_only_the_last_of_several_study_visits_is_called_the_final_stage(world):
+    from datetime import date
+
+    from tests.factories import StudyVisitFactory
+
+    later = ActivityFactory(project=world.project, kind="study_visit", title="Išvyka į Rygą")
+    earlier = ActivityFactory(project=world.project, kind="study_visit", title="Išvyka į Tartu")
+    StudyVisitFactory(
+        project=world.project,
+        activity=later,
+        start_date=date(2014, 11, 5),
+        end_date=date(2014, 11, 7),
+    )
+    StudyVisitFactory(
+        project=world.project,
+        activity=earlier,
+        start_date=date(2014, 6, 2),
+        end_date=date(2014, 6, 4),
+    )
+    text = generate_summary(world.project).text
+    assert text.count("Baigiamasis projekto etapas") == 1
+    assert "Baigiamasis projekto etapas – išvyka į Rygą." in text
+    assert "Projekto metu vyko išvyka į Tartu." in text
+    assert text.index("išvyka į Tartu") < text.index("išvyka į Rygą")

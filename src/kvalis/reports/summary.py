@@ -234,14 +234,37 @@ def generate_summary(project: Project, indicators: dict | None = None) -> Genera
                 + join_lt(lt_sorted(municipalities))
             )
         )
+    elif municipalities:
+        # "Utenos r. sav." abbreviates the singular genitive as well: "Utenos r. sav. kultūros
+        # darbuotojai" reads "Utenos rajono savivaldybės kultūros darbuotojai".
+        closing.append(f"Mokymuose dalyvavo {municipalities[0]} kultūros darbuotojai.")
     if closing:
         paragraphs.append(" ".join(closing))
 
     visit_details = {
         item.get("title"): item for item in (indicators.get("study_visit") or {}).get("visits", [])
     }
-    for visit in visits:
-        sentence = f"Baigiamasis projekto etapas – {_lower_first(visit.title.strip().rstrip('.'))}."
+
+    def visit_date(activity):
+        """When a visit took place: its study visit's start, else its cohorts' last day."""
+        start = visit_details.get(activity.title, {}).get("start_date")
+        ends = [cohort.end_date for cohort in activity.cohorts.all() if cohort.end_date]
+        return start or (max(ends) if ends else None)
+
+    # In the order they took place; only the last one is the project's final stage.
+    dated = [(visit_date(visit), index, visit) for index, visit in enumerate(visits)]
+    visits = [
+        visit
+        for _when, _index, visit in sorted(
+            dated, key=lambda item: (item[0] is not None, item[0] or 0, item[1])
+        )
+    ]
+    for position, visit in enumerate(visits):
+        name = _lower_first(visit.title.strip().rstrip("."))
+        if position == len(visits) - 1:
+            sentence = f"Baigiamasis projekto etapas – {name}."
+        else:
+            sentence = f"Projekto metu vyko {name}."
         if visit.learning_outcomes:
             sentence += f" Tikslas – {_lower_first(_sentence(visit.learning_outcomes))}"
         details = visit_details.get(visit.title, {})
