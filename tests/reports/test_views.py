@@ -145,7 +145,17 @@ def _grow(world, people: int):
         )
 
 
-@pytest.mark.parametrize("name", ["reports:dashboard", "reports:json", "reports:xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "reports:dashboard",
+        "reports:json",
+        "reports:xlsx",
+        "reports:final_report",  # with the participant annex
+        "reports:summary",
+        "reports:summary_text",  # generated from the data when none is stored
+    ],
+)
 def test_report_pages_run_a_fixed_number_of_queries_whatever_the_participant_count(
     client, attended, name
 ):
