@@ -14,7 +14,7 @@ CATALOGUES = sorted(SRC.glob("**/locale/lt/LC_MESSAGES/django.po"))
 
 
 def _entries(text: str):
-    """(flags, msgid, [msgstr forms]) for every entry after the header."""
+    """(flags, context, msgid, [msgstr forms]) for every entry after the header."""
     for block in text.split("\n\n"):
         lines = block.strip().splitlines()
         flags = " ".join(line for line in lines if line.startswith("#,"))
@@ -32,12 +32,13 @@ def _entries(text: str):
         msgid = "".join(json.loads(part) for part in fields["msgid"])
         if msgid == "":
             continue  # the header
+        context = "".join(json.loads(part) for part in fields.get("msgctxt", []))
         forms = [
             "".join(json.loads(part) for part in value)
             for key, value in fields.items()
             if key.startswith("msgstr")
         ]
-        yield flags, msgid, forms
+        yield flags, context, msgid, forms
 
 
 def test_there_are_catalogues():
@@ -47,9 +48,26 @@ def test_there_are_catalogues():
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
 def test_catalogue_has_no_empty_or_fuzzy_entries(path):
     problems = []
-    for flags, msgid, forms in _entries(path.read_text(encoding="utf-8")):
+    for flags, _context, msgid, forms in _entries(path.read_text(encoding="utf-8")):
         if "fuzzy" in flags:
             problems.append(f"fuzzy: {msgid!r}")
         if not forms or not all(forms):
             problems.append(f"untranslated: {msgid!r}")
     assert not problems, f"{path.relative_to(SRC)}:\n" + "\n".join(problems)
+
+
+def test_a_string_means_the_same_in_every_catalogue():
+    """Django merges the catalogues into one, so the same English string (in the same context)
+    gets one Lithuanian translation site-wide, whichever catalogue wins. Two apps translating it
+    differently means one of them shows the other's word: give the string a context instead."""
+    seen: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    for path in CATALOGUES:
+        for _flags, context, msgid, forms in _entries(path.read_text(encoding="utf-8")):
+            seen.setdefault((context, msgid), {})[str(path.relative_to(SRC))] = tuple(forms)
+    clashes = [
+        f"{msgid!r} (context {context!r}): "
+        + "; ".join(f"{where}: {' / '.join(forms)}" for where, forms in places.items())
+        for (context, msgid), places in seen.items()
+        if len(set(places.values())) > 1
+    ]
+    assert not clashes, "\n".join(clashes)
