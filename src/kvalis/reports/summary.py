@@ -216,7 +216,7 @@ def generate_summary(project: Project, indicators: dict | None = None) -> Genera
     delivered = indicators.get("academic_hours_delivered")
     if delivered:
         hours = format_amount(delivered).removesuffix(",00")
-        closing.append(f"Iš viso surengta mokymų: {hours} akad. val.")
+        closing.append(f"Iš viso surengta mokymų: {hours} ak. val.")
     issued = indicators.get("certificates_issued")
     if issued:
         verb = plural_form(issued, "Išduotas", "Išduoti", "Išduota")
