@@ -274,3 +274,28 @@ def test_expense_amount_cannot_drop_below_the_travellers_shares_linked_to_it(wor
     services.expense_update(amount=Decimal("250.00"), **data)
     expense.refresh_from_db()
     assert expense.amount == Decimal("250.00")
+
+
+def test_an_expense_the_travellers_costs_rest_on_cannot_be_deleted(world, client):
+    from django.urls import reverse
+
+    from kvalis.budget.models import Expense
+    from kvalis.visits.models import TravellerCost
+    from tests.factories import TravellerCostFactory
+
+    expense = _expense(world, amount=Decimal("300.00"))
+    TravellerCostFactory(expense=expense, amount=Decimal("216.00"))
+    with pytest.raises(ValidationError) as caught:
+        services.expense_delete(expense=expense, actor=world.alice)
+    assert caught.value.messages == [
+        "216,00 Lt šios išlaidos paskirstyta išvykos dalyviams. "
+        "Pirmiausia pašalinkite jų dalis dalyvių puslapiuose."
+    ]
+    assert Expense.objects.filter(pk=expense.pk).exists() and TravellerCost.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="expense.delete").exists()
+
+    client.force_login(world.alice)
+    url = reverse("budget:expense_delete", args=[world.project.code, expense.pk])
+    page = client.post(url, follow=True)
+    assert "216,00 Lt šios išlaidos paskirstyta išvykos dalyviams." in page.text
+    assert Expense.objects.filter(pk=expense.pk).exists()

@@ -277,6 +277,16 @@ def expense_update(
 
 @transaction.atomic
 def expense_delete(*, expense: Expense, actor) -> None:
+    """Delete an expense and its scan; one the study visit travellers' costs rest on is kept."""
+    shares = _traveller_shares(expense)
+    if shares:
+        raise ValidationError(
+            _(
+                "%(shares)s of this expense is shared among study visit travellers. "
+                "Remove their shares on the travellers' pages first."
+            )
+            % {"shares": format_money(shares, expense.line.project.currency)}
+        )
     project = expense.line.project
     scan_name = expense.scan.name if expense.scan else ""
     storage = expense.scan.storage

@@ -205,7 +205,11 @@ def expense_edit(request: HttpRequest, code: str, expense_pk: int) -> HttpRespon
 def expense_delete(request: HttpRequest, code: str, expense_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
     expense = get_expense(access, expense_pk)
-    services.expense_delete(expense=expense, actor=request.user)
+    try:
+        services.expense_delete(expense=expense, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("budget:expense_edit", code=code, expense_pk=expense.pk)
     messages.success(request, _("The expense was deleted."))
     return redirect("budget:expenses", code=code)
 
