@@ -46,3 +46,26 @@ def test_pages_are_lithuanian_by_default_and_english_one_click_away(client, worl
     assert "My projects" in english.text
     assert "Organisations in the consortium" in english.text
     assert '<html lang="en">' in english.text
+
+
+def test_a_login_without_a_password_yet_can_ask_for_a_new_link(client, db):
+    """Invited members and enrolled people get a login with no usable password and a link to
+    choose one; one who lost that e-mail gets a new link from the reset page."""
+    from kvalis.accounts.services import user_get_or_invite
+
+    user, created = user_get_or_invite(email="Nauja.Nare@example.lt")
+    assert created and not user.has_usable_password()
+    response = client.post(reverse("accounts:password_reset"), {"email": "nauja.nare@EXAMPLE.lt"})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["nauja.nare@example.lt"]
+    path = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", message.body).group(1)
+    assert "new_password1" in client.get(path, follow=True).text
+
+
+def test_an_unknown_or_inactive_address_gets_no_e_mail(client, world):
+    world.bob.is_active = False
+    world.bob.save()
+    for email in ("niekas@example.lt", world.bob.email):
+        assert client.post(reverse("accounts:password_reset"), {"email": email}).status_code == 302
+    assert mail.outbox == []

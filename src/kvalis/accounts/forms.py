@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kvalis.accounts.models import User
 from kvalis.lib import throttle
 
 # Failed sign-ins allowed per address and e-mail before a pause.
@@ -28,3 +29,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         except ValidationError:
             throttle.record("sign-in", who, window=SIGN_IN_WINDOW)
             raise
+
+
+class InvitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches logins that have no password yet.
+
+    Kvalis creates logins without a usable password for invited members and enrolled people,
+    who choose one through a link in their e-mail; one who lost that e-mail gets a new link here.
+    Django's own form skips such logins (it treats them as managed elsewhere), which they are not.
+    """
+
+    def get_users(self, email: str):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kvalis.accounts.forms import EmailAuthenticationForm
+from kvalis.accounts.forms import EmailAuthenticationForm, InvitedPasswordResetForm
 
 app_name = "accounts"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=InvitedPasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             html_email_template_name="registration/password_reset_email.html",
