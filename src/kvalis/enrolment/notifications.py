@@ -1,10 +1,7 @@
 """E-mails of the enrolment app: a triplet per kind, in the recipient's language, after commit."""
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import localtime
 
 from kvalis.enrolment.models import Enrolment
@@ -27,15 +24,6 @@ def language_of(person) -> str:
     if user is not None and user.language:
         return user.language
     return settings.LANGUAGE_CODE
-
-
-def set_password_url(user) -> str:
-    """A one-time link to choose a password (Django's password reset token)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse(
-        "accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}
-    )
 
 
 def enrolment_context(enrolment: Enrolment) -> dict:

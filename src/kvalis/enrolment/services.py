@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kvalis.accounts.models import User
+from kvalis.accounts.services import set_password_url, user_get_or_invite
 from kvalis.audit.services import audit_log
 from kvalis.enrolment import notifications
 from kvalis.enrolment.models import (
@@ -115,7 +116,7 @@ def _set_password_context(person: Person) -> dict:
         user = _ensure_login(person, language=settings.LANGUAGE_CODE)
     if user is None or user.last_login is not None:
         return {}
-    return {"set_password_url": notifications.set_password_url(user)}
+    return {"set_password_url": set_password_url(user)}
 
 
 def cohort_promote_waiting(
@@ -412,8 +413,8 @@ def _organisation_for_application(*, name: str, type: str, municipality: str) ->
 
 
 def _ensure_login(person: Person, *, language: str) -> User | None:
-    """Link the person to the login with their e-mail, creating one (with a random password the
-    person replaces through the set-password link) when there is none.
+    """Link the person to the login with their e-mail, creating one (with no usable password
+    until the person chooses one through the set-password link) when there is none.
 
     A login with this e-mail that already belongs to another person is left alone (a login has
     one person): the person stays without a login, and a coordinator sorts the records out.
@@ -424,9 +425,8 @@ def _ensure_login(person: Person, *, language: str) -> User | None:
     if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
         return None
     if user is None:
-        user = User.objects.create_user(
-            person.email.lower(),
-            secrets.token_urlsafe(32),
+        user, _created = user_get_or_invite(
+            email=person.email,
             first_name=person.first_name,
             last_name=person.last_name,
             language=language,

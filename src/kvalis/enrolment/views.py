@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kvalis.access import Perm, ProjectAccess, get_project_access
+from kvalis.accounts.services import set_password_url
 from kvalis.enrolment import ical, imports, services
 from kvalis.enrolment.forms import (
     ApplicationForm,
@@ -181,19 +182,17 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(_errors(error)))
         return redirect("enrolment:confirm", token=token)
-    set_password_url = ""
+    password_url = ""
     user = enrolment.person.user
     if confirmation.confirmed_at and user is not None and user.last_login is None:
-        from kvalis.enrolment.notifications import set_password_url as make_url
-
-        set_password_url = make_url(user)
+        password_url = set_password_url(user)
     return render(
         request,
         "enrolment/confirm.html",
         {
             "confirmation": confirmation,
             "enrolment": enrolment,
-            "set_password_url": set_password_url,
+            "set_password_url": password_url,
         },
     )
 
