@@ -17,6 +17,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     QuotaFactory,
+    UserFactory,
 )
 
 HEADER = ["Vardas", "Pavardė", "El. paštas", "Telefonas", "Įstaiga", "Pareigos", "Kategorija"]
@@ -407,3 +408,35 @@ def test_an_application_nobody_confirmed_does_not_block_the_import(
         imports.import_confirm(actor=world.bob, batch=batch)
     enrolment = Enrolment.objects.get(person=typed, cohort=cohort)
     assert (enrolment.status, enrolment.partner) == ("confirmed", world.partner_b)
+
+
+def test_imported_people_get_a_login_and_a_link_to_choose_a_password(
+    client, world, setting, django_capture_on_commit_callbacks, mailoutbox
+):
+    """As with a one-by-one nomination: the confirmation e-mail's "My trainings" needs a login."""
+    import re
+
+    from kvalis.accounts.models import User
+
+    cohort, centre = setting
+    taken = UserFactory(email="kito@example.lt")  # a login another person holds
+    PersonFactory(email="kitas.asmuo@example.lt", user=taken)
+    free = UserFactory(email="laisvas@example.lt")  # a login nobody holds yet
+    rows = [
+        ["Rūta", "Naujoji", "ruta@example.lt", "", centre.name, "x", "specialist"],
+        ["Laisvas", "Vartotojas", "LAISVAS@example.lt", "", centre.name, "x", "specialist"],
+        ["Kitas", "Savininkas", "kito@example.lt", "", centre.name, "x", "specialist"],
+    ]
+    batch, _rows = check(
+        upload(world, cohort, "a.xlsx", xlsx(rows)), django_capture_on_commit_callbacks
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_confirm(actor=world.bob, batch=batch)
+    ruta = Person.objects.get(email="ruta@example.lt")
+    assert ruta.user.email == "ruta@example.lt" and not ruta.user.has_usable_password()
+    assert Person.objects.get(email="laisvas@example.lt").user == free
+    assert User.objects.filter(email="ruta@example.lt").count() == 1
+    assert Person.objects.get(email="kito@example.lt").user is None  # a login has one person
+    mail = next(m for m in mailoutbox if m.to == ["ruta@example.lt"])
+    link = re.search(r"https?://\S+(/accounts/reset/\S+/)", mail.body).group(1)
+    assert "new_password1" in client.get(link, follow=True).text

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kvalis.access import project_access_for
+from kvalis.accounts.models import User
+from kvalis.accounts.services import set_password_url
 from kvalis.audit.services import audit_log
 from kvalis.enrolment import notifications, services
 from kvalis.enrolment.models import (
@@ -703,8 +705,66 @@ def _execute(batch: ImportBatch, *, notify: bool) -> dict[str, int]:
         data={**counts, "new_people": len(new_people), "cohort": cohort.pk},
     )
     if notify:
+        confirmed = [e for e in to_create + to_update if e.status == EnrolmentStatus.CONFIRMED]
+        counts_logins = _invite_logins([people[e.person_id] for e in confirmed])
         for enrolment in to_create + to_update:
             enrolment.cohort = cohort
-            kind = "confirmed" if enrolment.status == EnrolmentStatus.CONFIRMED else "waiting"
-            notifications.notify(enrolment, kind)
+            enrolment.person = people[enrolment.person_id]
+            user = enrolment.person.user
+            extra = {}
+            if enrolment.status == EnrolmentStatus.CONFIRMED:
+                kind = "confirmed"
+                if user is not None and user.last_login is None:
+                    extra["set_password_url"] = set_password_url(user)
+            else:
+                kind = "waiting"
+            notifications.notify(enrolment, kind, **extra)
+        if counts_logins:
+            audit_log(
+                actor=actor,
+                action="user.invite",
+                obj=batch,
+                project=batch.project,
+                summary=f"{batch.filename}: {counts_logins}",
+                data={"new_logins": counts_logins},
+            )
     return counts
+
+
+def _invite_logins(people: list[Person]) -> int:
+    """Logins for confirmed people who have none, as a one-by-one nomination makes them (no
+    usable password until the person chooses one through the link in their e-mail), in bulk.
+
+    An existing login with the person's e-mail is linked unless another person holds it.
+    Returns how many logins were created.
+    """
+    without = [p for p in people if p.user_id is None and p.email]
+    if not without:
+        return 0
+    emails = {p.email.lower() for p in without}
+    existing = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    held = set(Person.objects.filter(user__in=existing.values()).values_list("user_id", flat=True))
+    new_users = []
+    for person in without:
+        user = existing.get(person.email.lower())
+        if user is None:
+            user = User(
+                email=person.email.lower(),
+                first_name=person.first_name,
+                last_name=person.last_name,
+                language=settings.LANGUAGE_CODE,
+            )
+            user.set_unusable_password()
+            existing[user.email] = user
+            new_users.append(user)
+        elif user.pk in held:
+            continue
+        else:
+            held.add(user.pk)
+        person.user = user
+    User.objects.bulk_create(new_users, batch_size=CHUNK)
+    for person in without:
+        if person.user is not None:
+            person.user_id = person.user.pk
+    Person.objects.bulk_update([p for p in without if p.user_id], ["user"], batch_size=CHUNK)
+    return len(new_users)
