@@ -63,6 +63,29 @@ def test_catalogue_lists_open_future_cohorts_only(client, world, future_cohort):
     assert world.cohort.name not in response.text  # started in 2014
 
 
+def test_catalogue_runs_the_same_queries_for_one_cohort_or_many(client, world, future_cohort):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("catalogue")).status_code == 200
+        return len(captured)
+
+    QuotaFactory(cohort=future_cohort, partner=world.partner_b, seats=1)
+    one = queries()
+    for number in range(2, 7):
+        cohort = CohortFactory(
+            activity=world.activity,
+            start_date=future_cohort.start_date,
+            end_date=future_cohort.end_date,
+            name=f"{number} grupė",
+        )
+        QuotaFactory(cohort=cohort, partner=world.partner_b, seats=1)
+        EnrolmentFactory(cohort=cohort, status="confirmed")
+    assert queries() == one
+
+
 def test_catalogue_filters_by_activity_municipality_and_month(client, world, future_cohort):
     month = future_cohort.start_date.strftime("%Y-%m")
     world.project.lead.municipality = "moletu-r"

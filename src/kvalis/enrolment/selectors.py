@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from kvalis.enrolment.models import (
@@ -65,35 +65,36 @@ class Seats:
 
 
 def cohort_seats(cohort: Cohort, *, today: date | None = None) -> Seats:
+    return seats_of_cohorts([cohort], today=today)[cohort.pk]
+
+
+def seats_of_cohorts(cohorts: list[Cohort], *, today: date | None = None) -> dict[int, Seats]:
+    """The seats of each cohort, by cohort id, in two queries however many cohorts."""
     today = today or timezone.localdate()
+    seats = {
+        cohort.pk: Seats(capacity=cohort.capacity, confirmed=0, confirmed_by_partner={})
+        for cohort in cohorts
+    }
     rows = (
         Enrolment.objects.filter(
-            cohort=cohort, status__in=[EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING]
+            cohort__in=seats, status__in=[EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITING]
         )
-        .values("status", "partner_id")
+        .values("cohort_id", "status", "partner_id")
         .annotate(n=Count("id"))
     )
-    confirmed = waiting = 0
-    by_partner: dict[int, int] = {}
     for row in rows:
+        counted = seats[row["cohort_id"]]
         if row["status"] == EnrolmentStatus.CONFIRMED:
-            confirmed += row["n"]
+            counted.confirmed += row["n"]
             if row["partner_id"] is not None:
+                by_partner = counted.confirmed_by_partner
                 by_partner[row["partner_id"]] = by_partner.get(row["partner_id"], 0) + row["n"]
         else:
-            waiting += row["n"]
-    reserved = {
-        quota.partner_id: quota.seats
-        for quota in Quota.objects.filter(cohort=cohort)
-        if quota.is_reserved(today)
-    }
-    return Seats(
-        capacity=cohort.capacity,
-        confirmed=confirmed,
-        waiting=waiting,
-        confirmed_by_partner=by_partner,
-        reserved_quota=reserved,
-    )
+            counted.waiting += row["n"]
+    for quota in Quota.objects.filter(cohort__in=seats):
+        if quota.is_reserved(today):
+            seats[quota.cohort_id].reserved_quota[quota.partner_id] = quota.seats
+    return seats
 
 
 def quota_used(cohort: Cohort, partner_id: int) -> int:
@@ -121,9 +122,6 @@ def open_cohorts(*, today: date | None = None) -> QuerySet[Cohort]:
         .exclude(registration__is_open=False)
         .exclude(registration__closes_on__lt=today)
         .select_related("activity__project__lead", "venue__organisation", "registration")
-        .annotate(
-            confirmed_count=Count("enrolments", filter=Q(enrolments__status="confirmed")),
-        )
         .order_by("start_date", "activity__position", "name")
     )
 

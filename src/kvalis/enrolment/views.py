@@ -40,6 +40,7 @@ from kvalis.enrolment.selectors import (
     quota_used,
     registration_of,
     roster,
+    seats_of_cohorts,
 )
 from kvalis.lib import throttle
 from kvalis.lib.collation import lt_order
@@ -78,9 +79,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if month := form.cleaned_data["month"]:
             cohorts = cohorts.filter(start_date__year=month[0], start_date__month=month[1])
     cohorts = list(cohorts)
+    seats = seats_of_cohorts(cohorts)
     for cohort in cohorts:
         # Seats reserved for partners' quotas are not free for a public applicant.
-        cohort.free = cohort_seats(cohort).free_for(None)
+        cohort.free = seats[cohort.pk].free_for(None)
         cohort.audience = audience_summary(cohort.activity)
     return render(request, "enrolment/catalogue.html", {"form": form, "cohorts": cohorts})
 
