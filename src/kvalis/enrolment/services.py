@@ -421,16 +421,14 @@ def _ensure_login(person: Person, *, language: str) -> User | None:
     """
     if person.user_id:
         return person.user
-    user = User.objects.filter(email__iexact=person.email).first()
-    if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+    user, _created = user_get_or_invite(
+        email=person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        language=language,
+    )
+    if Person.objects.filter(user=user).exclude(pk=person.pk).exists():
         return None
-    if user is None:
-        user, _created = user_get_or_invite(
-            email=person.email,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            language=language,
-        )
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     return user
