@@ -37,6 +37,26 @@ def project_certificates(access: ProjectAccess) -> QuerySet[Certificate]:
     )
 
 
+def other_valid_certificate(certificate: Certificate) -> Certificate | None:
+    """Another valid certificate of the same enrolment, when `certificate` is not the valid one
+    (a revoked certificate then cannot be reissued: that one is reissued instead)."""
+    if certificate.status == CertificateStatus.VALID:
+        return None
+    return (
+        Certificate.objects.filter(
+            enrolment_id=certificate.enrolment_id, status=CertificateStatus.VALID
+        )
+        .exclude(pk=certificate.pk)
+        .first()
+    )
+
+
+def mailable(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """The certificates that are e-mailed to their holders: valid ones of people with an
+    e-mail address."""
+    return certificates.filter(status=CertificateStatus.VALID).exclude(person__email="")
+
+
 @dataclass
 class CohortRow:
     enrolment: Enrolment

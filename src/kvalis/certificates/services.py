@@ -32,6 +32,7 @@ from kvalis.certificates.models import (
     certificate_pdf_path,
 )
 from kvalis.certificates.pdf import hours_text
+from kvalis.certificates.selectors import other_valid_certificate
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Activity, Cohort, Project
 
@@ -509,12 +510,7 @@ def certificate_reissue(
             raise ValidationError(_("This certificate was already replaced."))
         # Lock the enrolment as an issue does, then check what an issue checks.
         enrolment = _enrolment_qs().select_for_update(of=("self",)).get(pk=old.enrolment_id)
-        if (
-            old.status != CertificateStatus.VALID
-            and Certificate.objects.filter(enrolment=enrolment, status=CertificateStatus.VALID)
-            .exclude(pk=old.pk)
-            .exists()
-        ):
+        if other_valid_certificate(old) is not None:
             raise ValidationError(
                 _(
                     "This person already holds another valid certificate for this cohort; "

@@ -5,6 +5,7 @@ from django.tasks import task
 
 from kvalis.certificates.models import Certificate
 from kvalis.certificates.pdf import hours_text
+from kvalis.certificates.selectors import mailable
 from kvalis.lib.mail import render_mail
 
 
@@ -34,11 +35,9 @@ def mail_certificates(*, certificate_ids: list[int]) -> None:
     from kvalis.certificates.services import certificate_pdf_bytes
 
     messages = []
-    for certificate in Certificate.objects.filter(pk__in=certificate_ids).select_related(
+    for certificate in mailable(Certificate.objects.filter(pk__in=certificate_ids)).select_related(
         "person__user"
     ):
-        if not certificate.person.email or not certificate.is_valid:
-            continue
         user = certificate.person.user
         language = (user.language if user else "") or "lt"
         context = {

@@ -28,6 +28,8 @@ from kvalis.certificates.models import (
 from kvalis.certificates.selectors import (
     cohort_rows,
     cpd_record,
+    mailable,
+    other_valid_certificate,
     project_certificates,
     require_register,
 )
@@ -410,10 +412,8 @@ def batch(request: HttpRequest, code: str, batch_pk: int) -> HttpResponse:
         template += "#progress"
     mailed = unmailed = 0
     if batch.status == BatchStatus.DONE:
-        # As the mail task does: only valid certificates of people with an e-mail address.
-        issued = batch.certificates.filter(status=CertificateStatus.VALID)
-        mailed = issued.exclude(person__email="").count()
-        unmailed = issued.count() - mailed
+        mailed = mailable(batch.certificates.all()).count()
+        unmailed = batch.certificates.filter(status=CertificateStatus.VALID).count() - mailed
     return render(
         request, template, _context(access, batch=batch, mailed=mailed, unmailed=unmailed)
     )
@@ -422,19 +422,6 @@ def batch(request: HttpRequest, code: str, batch_pk: int) -> HttpResponse:
 def _certificate(request: HttpRequest, code: str, pk: int, perm: Perm = Perm.VIEW):
     access = get_project_access(request.user, code, perm)
     return access, get_object_or_404(project_certificates(access), pk=pk)
-
-
-def _other_valid(certificate: Certificate) -> Certificate | None:
-    """Another valid certificate of the same enrolment (a revoked one then cannot be reissued)."""
-    if certificate.status == CertificateStatus.VALID:
-        return None
-    return (
-        Certificate.objects.filter(
-            enrolment_id=certificate.enrolment_id, status=CertificateStatus.VALID
-        )
-        .exclude(pk=certificate.pk)
-        .first()
-    )
 
 
 @login_required
@@ -455,7 +442,7 @@ def detail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse
             history=history,
             replacement=getattr(certificate, "replaced_by", None),
             can_edit=access.can(Perm.EDIT),
-            other_valid=_other_valid(certificate),
+            other_valid=other_valid_certificate(certificate),
             revoke_form=ReasonForm(prefix="revoke"),
             reissue_form=ReasonForm(prefix="reissue"),
         ),
@@ -492,7 +479,7 @@ def _reason_action(request, code, certificate_pk, prefix, service, done_message)
             history=[],
             replacement=getattr(certificate, "replaced_by", None),
             can_edit=True,
-            other_valid=_other_valid(certificate),
+            other_valid=other_valid_certificate(certificate),
             revoke_form=form if prefix == "revoke" else ReasonForm(prefix="revoke"),
             reissue_form=form if prefix == "reissue" else ReasonForm(prefix="reissue"),
         ),
