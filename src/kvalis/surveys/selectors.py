@@ -225,11 +225,11 @@ def activity_results(activity: Activity) -> list[GroupResults]:
 def cohort_results(cohort: Cohort) -> list[GroupResults]:
     responses = SurveyResponse.objects.filter(cohort=cohort)
     participants = _participant_count(Q(enrolments__cohort=cohort))
-    withheld_templates = {
+    withheld_templates = frozenset(
         template
         for template, cohorts in withheld_cohorts_by_template(cohort.activity).items()
         if cohort.pk in cohorts
-    }
+    )
     return _results(responses, participants, withhold=withheld_templates)
 
 
@@ -332,11 +332,14 @@ def cohort_response_counts(activity: Activity) -> list[dict]:
 
 
 def _results(
-    responses: QuerySet[SurveyResponse], participants: int, *, withhold: bool | set = False
+    responses: QuerySet[SurveyResponse],
+    participants: int,
+    *,
+    withhold: frozenset[int] = frozenset(),
 ) -> list[GroupResults]:
     """Results grouped by questionnaire (surveys of one activity normally share one).
 
-    `withhold`: True withholds every questionnaire's results, a set only those templates' ids."""
+    `withhold`: the questionnaires (template ids) whose results are withheld whatever their size."""
     counts = dict(
         responses.values("survey__template")
         .annotate(n=Count("id"))
@@ -350,8 +353,7 @@ def _results(
             template=template,
             responses=n,
             participants=participants,
-            withheld=(template.pk in withhold if isinstance(withhold, set) else withhold)
-            or n < MIN_GROUP_SIZE,
+            withheld=template.pk in withhold or n < MIN_GROUP_SIZE,
         )
         if not group.withheld:
             group.questions = _question_results(
