@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,9 @@ from kvalis.lib import throttle
 # Failed sign-ins allowed per address and e-mail before a pause.
 SIGN_IN_LIMIT = 10
 SIGN_IN_WINDOW = 15 * 60
+# Wrong current passwords allowed per login on the address-change form: a session left open on
+# a shared computer must not become a way to guess the password.
+PASSWORD_CHECK_LIMIT = 5
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -41,3 +45,57 @@ class InvitedPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str):
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+
+def _languages():
+    # Read when the form is built, not at import time.
+    return settings.LANGUAGES
+
+
+class AccountForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language of e-mails"),
+        choices=_languages,
+        help_text=_("E-mails to you are written in this language."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "language"]
+
+
+class EmailChangeForm(forms.Form):
+    """The new address, and the current password to prove the holder is at the keyboard.
+
+    A login without a usable password (invited, not chosen yet) has nothing to type; today no
+    page signs such a login in, but one signed in another way must not be locked out.
+    """
+
+    new_email = forms.EmailField(
+        label=_("New e-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_new_email(self) -> str:
+        return self.cleaned_data["new_email"].strip().lower()
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        who = str(self.user.pk)
+        if throttle.is_blocked("password-check", who, limit=PASSWORD_CHECK_LIMIT):
+            raise ValidationError(throttle.TOO_MANY, code="throttled")
+        if not self.user.check_password(password):
+            throttle.record("password-check", who, window=SIGN_IN_WINDOW)
+            raise ValidationError(_("The password is not correct."), code="password_incorrect")
+        return password
