@@ -3,7 +3,13 @@
 - `alice`: coordinator of `project` (led by `lead`).
 - `bob`: partner coordinator of `partner_b` in the same project: sees only his organisation's
   people, never another partner's.
-- `charlie`: an outsider, a coordinator of another project.
+- `charlie`: an outsider with a login of their own making: the coordinator of another
+  registered organisation, with a project of their own (`other_project`).
+- `dana`: a member of the public who applied through the catalogue to `other_project`,
+  confirmed the address and chose a password — a participant there, nothing here.
+
+alice coordinates the lead organisation and bob partner B's organisation (both registered), as
+the ownership migration made of existing data.
 """
 
 from dataclasses import dataclass
@@ -82,6 +88,7 @@ class World:
     alice: object
     bob: object
     charlie: object
+    dana: object
 
 
 @pytest.fixture
@@ -103,6 +110,7 @@ def world(db) -> World:
     MembershipFactory(project=project, user=alice, role="coordinator")
     MembershipFactory(project=project, user=bob, role="partner_coordinator", partner=partner_b)
     MembershipFactory(project=other_project, user=charlie, role="coordinator")
+    dana = _public_member(other_project)
     return World(
         project=project,
         lead=lead,
@@ -117,4 +125,21 @@ def world(db) -> World:
         alice=alice,
         bob=bob,
         charlie=charlie,
+        dana=dana,
     )
+
+
+def _public_member(project):
+    """A visitor's own login: applied to a cohort of `project`, confirmed, chose a password."""
+    from kvalis.enrolment.models import Enrolment
+
+    cohort = CohortFactory(activity=ActivityFactory(project=project))
+    dana = UserFactory(email="dana@example.lt")
+    person = PersonFactory(
+        organisation=OrganisationFactory(name="Kaimo kultūros namai"),
+        email=dana.email,
+        user=dana,
+        last_name="Viešoji",
+    )
+    Enrolment.objects.create(person=person, cohort=cohort, status="confirmed")
+    return dana

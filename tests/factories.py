@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from kvalis.accounts.models import User
-from kvalis.organisations.models import Organisation
+from kvalis.organisations.models import Organisation, OrganisationCoordinator
 from kvalis.people.models import Person
 from kvalis.projects.models import Activity, Cohort, Membership, Partner, Project, Session, Venue
 
@@ -50,6 +50,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     position = "bibliotekininkė"
     position_category = "specialist"
+    # As recorded by the employer (the default of every staff list); an application typed by
+    # a stranger is the exception, and its tests say so.
+    email_verified = True
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
@@ -73,15 +76,46 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "sending"
+    status = "accepted"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     user = factory.SubFactory(UserFactory)
     role = "coordinator"
+
+    @factory.post_generation
+    def keeper(obj, create, extracted, **kwargs):  # noqa: N805
+        """A project's coordinator speaks for its lead, a partner coordinator for the partner's
+        organisation, as the ownership migration made of existing data; `keeper=False` makes a
+        membership without it (someone invited into a project only)."""
+        if not create or extracted is False:
+            return
+        if obj.role == "coordinator":
+            organisation = obj.project.lead
+        elif obj.role == "partner_coordinator":
+            organisation = obj.partner.organisation
+        else:
+            return
+        make_coordinator(organisation, obj.user)
+
+
+def make_coordinator(organisation: Organisation, user: User) -> OrganisationCoordinator:
+    """Register the organisation (if it is not) and name `user` its coordinator."""
+    from django.utils import timezone
+
+    if organisation.registered_at is None:
+        organisation.registered_at = timezone.now()
+        organisation.represented_by = None
+        organisation.save(update_fields=["registered_at", "represented_by"])
+    coordinator, _created = OrganisationCoordinator.objects.get_or_create(
+        organisation=organisation, user=user
+    )
+    return coordinator
 
 
 class VenueFactory(factory.django.DjangoModelFactory):

@@ -4,8 +4,11 @@ The test walks the whole URLconf, so a new URL is covered the moment it is added
 
 - anonymous: redirected to the sign-in page, unless the URL is listed in `PUBLIC_URLS`
   (then 200, a redirect or 405 — never 404 or 500);
-- outsider (charlie, coordinator of another project): 404 for every non-public URL that points
-  into `world.project`, and never a page showing `world.project`'s data;
+- outsider (charlie, the coordinator of another registered organisation with a project of its
+  own): 404 for every non-public URL that points into `world.project`, and never a page showing
+  `world.project`'s data;
+- public member (dana, who applied through the catalogue, confirmed and chose a password): the
+  same as the outsider;
 - coordinator (alice): the page works (200, a redirect elsewhere than the sign-in page, or 405
   for a POST-only action).
 
@@ -131,6 +134,8 @@ def project_data(world) -> list[str]:
         world.project.title,
         world.person_a.last_name,
         world.person_b.last_name,
+        world.person_a.email,
+        world.person_b.email,
         world.partner_b.organisation.name,
     ]
 
@@ -178,10 +183,11 @@ def test_anonymous(client, world, url):
     )
 
 
+@pytest.mark.parametrize("persona", ["charlie", "dana"])
 @pytest.mark.parametrize("url", URLS, ids=url_id)
-def test_outsider(client, world, url):
+def test_outsider(client, world, url, persona):
     path = build(url, world)
-    client.force_login(world.charlie)
+    client.force_login(getattr(world, persona))
     response = client.get(path)
 
     if response.status_code == 405 and not is_public(url):
@@ -190,13 +196,13 @@ def test_outsider(client, world, url):
     assert response.status_code < 500, f"outsider GET {path} answered {response.status_code}"
     if url.kwargs and not is_public(url):
         assert response.status_code == 404, (
-            f"outsider (coordinator of another project) got {response.status_code} for "
+            f"outsider {persona} got {response.status_code} for "
             f"{path} ({url.name}), which points into another project: must be 404"
         )
     if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
         text = response.content.decode()
         leaked = [value for value in project_data(world) if value in text and not is_public(url)]
-        assert leaked == [], f"outsider sees {leaked} of another project at {path}"
+        assert leaked == [], f"outsider {persona} sees {leaked} of another project at {path}"
 
 
 @pytest.mark.parametrize("url", URLS, ids=url_id)

@@ -31,6 +31,7 @@ URL_KWARGS = {
     "enrolment_pk": lambda w: _enrolment(w).pk,
     "import_pk": lambda w: _import_batch(w).pk,
     "token_pk": lambda w: _api_token(w).pk,
+    "answer": lambda w: "accept",
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -84,9 +85,17 @@ URL_KWARGS_BY_NAME = {
     },
     "accounts:password_reset_confirm": {"uidb64": _reset_uid, "token": _reset_token},
     "enrolment:confirm": {"token": lambda w: _confirmation(w).token},
+    "accounts:email_confirm": {"token": lambda w: _email_change_token(w)},
     "enrolment:calendar_feed": {"token": lambda w: _calendar_token(w).token},
     "certificates:my_certificate_pdf": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
 }
+
+
+def _email_change_token(world):
+    """alice's own link to confirm a new address: only alice may use it."""
+    from kvalis.accounts.tokens import email_change_token
+
+    return email_change_token(user=world.alice, new_email="alice.naujas@example.lt")
 
 
 def _venue(world):
@@ -244,20 +253,31 @@ def _calendar_token(world):
 
 def _survey_for_alice(world):
     """The answer page opens only for a participant: enrol alice's own person in the cohort."""
-    from tests.factories import EnrolmentFactory, PersonFactory
+    from tests.factories import EnrolmentFactory
 
     survey = _survey(world)
-    person = PersonFactory(user=world.alice, email=world.alice.email)
-    EnrolmentFactory(person=person, cohort=world.cohort)
+    person = _person_of_alice(world)
+    if not person.enrolments.filter(cohort=world.cohort).exists():
+        EnrolmentFactory(person=person, cohort=world.cohort)
     return survey
+
+
+def _person_of_alice(world):
+    from kvalis.people.models import Person
+    from tests.factories import PersonFactory
+
+    existing = Person.objects.filter(user=world.alice).first()
+    return existing or PersonFactory(user=world.alice, email=world.alice.email)
 
 
 def _certificate_of_alice(world):
     """A participant downloads only their own certificate: this one is alice's."""
-    from tests.factories import CertificateFactory, PersonFactory
+    from kvalis.certificates.models import Certificate
+    from tests.factories import CertificateFactory
 
-    person = PersonFactory(user=world.alice, email=world.alice.email)
-    return CertificateFactory(enrolment__cohort=world.cohort, enrolment__person=person)
+    person = _person_of_alice(world)
+    existing = Certificate.objects.filter(enrolment__person=person).first()
+    return existing or CertificateFactory(enrolment__cohort=world.cohort, enrolment__person=person)
 
 
 def _api_token(world):

@@ -12,7 +12,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kvalis.people.models import Person
-from kvalis.projects.models import Cohort, Membership, MembershipRole, Partner, Project
+from kvalis.projects.models import (
+    Cohort,
+    Membership,
+    MembershipRole,
+    Partner,
+    PartnerStatus,
+    Project,
+)
 
 
 class Role(StrEnum):
@@ -96,19 +103,23 @@ class ProjectAccess:
         return self.role == Role.PARTNER_COORDINATOR
 
     def partner_organisation_ids(self) -> QuerySet:
-        """The partner's own organisation and the institutions it nominates for."""
+        """The partner's own organisation and the institutions it nominates for; nothing until
+        the partner organisation has accepted the partnership (or after it has left)."""
         assert self.partner is not None
-        own = Q(pk=self.partner.organisation_id)
-        covered = Q(covering_partners=self.partner)
         from kvalis.organisations.models import Organisation
 
+        if self.partner.status != PartnerStatus.ACCEPTED:
+            return Organisation.objects.none().values("pk")
+        own = Q(pk=self.partner.organisation_id)
+        covered = Q(covering_partners=self.partner)
         return Organisation.objects.filter(own | covered).values("pk")
 
     def people(self) -> QuerySet[Person]:
         """People of the project this user may see.
 
-        Coordinators (and admins) see everyone employed by a consortium organisation or an
-        institution a partner nominates for, and everyone enrolled in a cohort of the project.
+        Coordinators (and admins) see everyone employed by an organisation that accepted the
+        partnership or an institution such a partner nominates for, and everyone enrolled in a
+        cohort of the project (what happened stays on record, also after a partner left).
         A partner coordinator sees only their own organisation's and covered institutions' people.
         """
         if self.is_coordinator:
@@ -117,9 +128,11 @@ class ProjectAccess:
             # minutes over when the tables have no statistics yet.
             from kvalis.enrolment.models import Enrolment
 
-            consortium = Partner.objects.filter(project=self.project).values("organisation")
+            consortium = Partner.objects.filter(
+                project=self.project, status=PartnerStatus.ACCEPTED
+            ).values("organisation")
             covered = Partner.covered_organisations.through.objects.filter(
-                partner__project=self.project
+                partner__project=self.project, partner__status=PartnerStatus.ACCEPTED
             ).values("organisation")
             enrolled = Enrolment.objects.filter(cohort__activity__project=self.project).values(
                 "person"

@@ -6,7 +6,13 @@ from playwright.sync_api import expect
 
 from kvalis.projects.models import Cohort, Project, Session
 from tests.browser import assert_accessible, follow, login
-from tests.factories import PASSWORD, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    make_coordinator,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
@@ -20,6 +26,7 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     user = UserFactory(email="rasa@example.lt")
     lead = OrganisationFactory(name="Zarasų viešoji biblioteka", municipality="zarasu-r")
     PersonFactory(user=user, organisation=lead)
+    make_coordinator(lead, user)  # a registered organisation's coordinator starts projects
     OrganisationFactory(name="Kultūros ministerija", type="funder", municipality="vilniaus-m")
     errors: list[str] = []
     # Assets the pages load (a missing script or stylesheet); the browser's own favicon probe

@@ -11,13 +11,13 @@ from kvalis.audit.models import AuditEntry
 from kvalis.organisations.services import organisation_create
 from kvalis.projects import services
 from kvalis.projects.models import Cohort, Partner, Project, Session
-from tests.factories import AttendanceFactory, EnrolmentFactory, OrganisationFactory
+from tests.factories import AttendanceFactory, EnrolmentFactory
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
 
 
 def test_project_create_writes_lead_partner_membership_and_audit(world):
-    lead = OrganisationFactory()
+    lead = world.lead  # alice coordinates it
     project = services.project_create(
         actor=world.alice,
         code="naujas-1",
@@ -31,6 +31,7 @@ def test_project_create_writes_lead_partner_membership_and_audit(world):
     assert project.code == "NAUJAS-1"
     assert project.memberships.get().user == world.alice
     assert project.partners.get().organisation == lead
+    assert project.partners.get().status == "accepted"
     assert AuditEntry.objects.get(action="project.create").actor == world.alice
 
 
@@ -124,19 +125,21 @@ def test_activity_refuses_unknown_audience_values(world):
     assert "audience_counties" in error.value.message_dict
 
 
-def test_organisation_create_finds_the_same_institution_again(world):
+def test_organisation_create_never_reuses_the_same_institution(world):
     first = organisation_create(
         actor=world.alice,
         name="Anykščių  kultūros centras",
         type="culture_centre",
         municipality="anyksciu-r",
+        represented_by=world.lead,
     )
-    again = organisation_create(
-        actor=world.alice,
-        name="anykščių kultūros centras",
-        type="culture_centre",
-        municipality="anyksciu-r",
-    )
+    with pytest.raises(ValidationError):
+        organisation_create(
+            actor=world.alice,
+            name="anykščių kultūros centras",
+            type="culture_centre",
+            municipality="anyksciu-r",
+        )
     elsewhere = organisation_create(
         actor=world.alice,
         name="Anykščių kultūros centras",
@@ -144,5 +147,5 @@ def test_organisation_create_finds_the_same_institution_again(world):
         municipality="utenos-r",
     )
     assert first.name == "Anykščių kultūros centras"
-    assert again == first
+    assert first.represented_by == world.lead
     assert elsewhere != first

@@ -48,15 +48,16 @@ def test_project_create_makes_the_creator_its_coordinator(alice, world):
     assert AuditEntry.objects.filter(project=project, action="project.create").exists()
 
 
-def test_project_create_with_a_new_lead_organisation(alice, world):
+def test_a_new_organisation_typed_by_name_cannot_lead_a_project(alice, world):
+    """A lead is a registered organisation of the creator's: the form has no field for a new one."""
     data = _project_data(
         world, lead="", new_name="Zarasų kultūros centras", new_type="culture_centre"
     )
     data["new_municipality"] = "zarasu-r"
-    alice.post(reverse("projects:create"), data)
-    project = Project.objects.get(code="NAUJAS-2015")
-    assert project.lead.name == "Zarasų kultūros centras"
-    assert project.lead.municipality == "zarasu-r"
+    response = alice.post(reverse("projects:create"), data)
+    assert response.status_code == 200
+    assert not Project.objects.filter(code="NAUJAS-2015").exists()
+    assert not Organisation.objects.filter(name="Zarasų kultūros centras").exists()
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_project_create_with_a_new_lead_organisation(alice, world):
         ({"grant_amount": "-5"}, "Finansavimo suma negali būti neigiama."),
         ({"currency": "USD"}, "Nežinoma valiuta „USD“"),
         ({"code": "UTENA-T"}, "Šį kodą jau naudoja kitas projektas"),
-        ({"lead": ""}, "Pasirinkite organizaciją arba įrašykite naujos pavadinimą."),
+        ({"lead": ""}, "Šis laukas yra privalomas."),
     ],
 )
 def test_project_create_refuses_bad_input(alice, world, changes, message):
@@ -111,8 +112,8 @@ def test_project_period_must_keep_its_cohorts(alice, world):
 
 
 def test_partner_add_with_role_contact_and_covered_institutions(alice, world):
-    museum = OrganisationFactory(name="Molėtų krašto muziejus", type="museum")
     new = OrganisationFactory(name="Ignalinos viešoji biblioteka", municipality="ignalinos-r")
+    museum = OrganisationFactory(name="Molėtų krašto muziejus", type="museum", represented_by=new)
     response = alice.post(
         reverse("projects:partner_add", args=[world.project.code]),
         {
@@ -128,12 +129,15 @@ def test_partner_add_with_role_contact_and_covered_institutions(alice, world):
     partner = Partner.objects.get(project=world.project, organisation=new)
     assert partner.contact_name == "Ona Onaitė"
     assert list(partner.covered_organisations.all()) == [museum]
+    assert partner.status == "invited"  # alice does not speak for the Ignalina library
 
 
-def test_partner_add_finds_an_organisation_typed_by_name(alice, world):
+def test_partner_add_never_reuses_an_organisation_typed_by_name(alice, world):
+    """Typing an existing institution's name must not make it a partner: it is chosen from the
+    list, and then invited."""
     existing = OrganisationFactory(name="Zarasų viešoji biblioteka", municipality="zarasu-r")
     before = Organisation.objects.count()
-    alice.post(
+    response = alice.post(
         reverse("projects:partner_add", args=[world.project.code]),
         {
             "new_name": "zarasų viešoji biblioteka",
@@ -142,8 +146,28 @@ def test_partner_add_finds_an_organisation_typed_by_name(alice, world):
             "role": "sending",
         },
     )
+    assert "jau yra sąraše: pasirinkite ją ten" in response.text
     assert Organisation.objects.count() == before
-    assert Partner.objects.filter(project=world.project, organisation=existing).exists()
+    assert not Partner.objects.filter(project=world.project, organisation=existing).exists()
+
+
+def test_partner_add_of_a_new_organisation_is_accepted_at_once(alice, world):
+    """A new institution typed by name is represented by the project's lead, whose coordinator
+    added it: nobody else has to accept."""
+    alice.post(
+        reverse("projects:partner_add", args=[world.project.code]),
+        {
+            "new_name": "Zarasų kultūros centras",
+            "new_type": "culture_centre",
+            "new_municipality": "zarasu-r",
+            "role": "sending",
+        },
+    )
+    partner = Partner.objects.get(
+        project=world.project, organisation__name="Zarasų kultūros centras"
+    )
+    assert partner.status == "accepted"
+    assert partner.organisation.represented_by == world.lead
 
 
 def test_partner_add_refuses_an_organisation_already_in_the_project(alice, world):
@@ -348,11 +372,12 @@ def test_venue_of_another_project_is_404(alice, world):
 
 
 def test_new_project_offers_only_my_organisations_as_lead(client, world):
-    from tests.factories import PersonFactory, UserFactory
+    from tests.factories import PersonFactory, UserFactory, make_coordinator
 
     newcomer = UserFactory()
     employer = OrganisationFactory(name="Visagino kultūros centras")
     PersonFactory(user=newcomer, organisation=employer)
+    make_coordinator(employer, newcomer)
     client.force_login(newcomer)
     page = client.get(reverse("projects:create"))
     assert "Visagino kultūros centras" in page.text

@@ -23,6 +23,16 @@ class AuditEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="audit_entries",
     )
+    # The organisation whose record changed (a person's employer), so its coordinators see
+    # changes made from any project.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)

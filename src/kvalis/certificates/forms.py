@@ -20,7 +20,7 @@ class IssuerForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(
-            partnerships__project=project
+            partnerships__project=project, partnerships__status="accepted"
         ).order_by("name")
 
 

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kvalis.organisations.geo import County, Municipality, county_of
@@ -36,6 +38,30 @@ class Organisation(models.Model):
         _("name in the instrumental (kuo?)"), max_length=255, blank=True
     )
     name_locative = models.CharField(_("name in the locative (kur?)"), max_length=255, blank=True)
+    # Who owns this organisation's people (see kvalis.ownership): a registered organisation has
+    # coordinators of its own; an unregistered one (a village culture centre) is represented
+    # by the registered organisation that keeps its staff records, or by nobody.
+    registered_at = models.DateTimeField(
+        _("registered"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set by a site administrator: the organisation's coordinators may start projects "
+            "and answer partnership invitations."
+        ),
+    )
+    represented_by = models.ForeignKey(
+        "self",
+        verbose_name=_("represented by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented",
+        help_text=_(
+            "For an unregistered institution: the registered organisation that keeps its staff "
+            "records (e.g. the district library for a village culture centre)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -45,6 +71,14 @@ class Organisation(models.Model):
                 fields=["company_code"],
                 condition=~models.Q(company_code=""),
                 name="organisations_company_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(registered_at__isnull=True) | Q(represented_by__isnull=True),
+                name="organisations_registered_speaks_for_itself",
+            ),
+            models.CheckConstraint(
+                condition=~Q(represented_by=F("pk")),
+                name="organisations_not_represented_by_itself",
             ),
         ]
 
@@ -57,3 +91,38 @@ class Organisation(models.Model):
 
     def get_county_display(self) -> str:
         return County(self.county).label if self.county else ""
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registered_at is not None
+
+
+class OrganisationCoordinator(models.Model):
+    """A login that speaks for a registered organisation: starts its projects, answers its
+    partnership invitations and keeps its people's records."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="coordinators",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="organisation_roles",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation coordinator")
+        verbose_name_plural = _("organisation coordinators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="organisations_coordinator_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation}"

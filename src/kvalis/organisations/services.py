@@ -1,6 +1,8 @@
 """Writes of organisations."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kvalis.audit.services import audit_log
 from kvalis.organisations.models import Organisation
@@ -18,17 +20,27 @@ def organisation_create(
     email: str = "",
     website: str = "",
     address: str = "",
+    represented_by: Organisation | None = None,
 ) -> Organisation:
-    """Find the organisation with this name (any case) in this municipality, or create it.
+    """Create an (unregistered) organisation, represented by `represented_by` (the creator's
+    own organisation, which keeps its staff records).
 
-    A coordinator who types a partner's name should not create a second copy of an institution
-    that another project already knows.
+    An existing organisation of the same name (any case) in the same municipality is never
+    reused silently: that would hand its people to whoever typed its name.
     """
     name = " ".join(name.split())
-    existing = Organisation.objects.filter(name__iexact=name, municipality=municipality).first()
-    if existing is not None:
-        return existing
+    if Organisation.objects.filter(name__iexact=name, municipality=municipality).exists():
+        raise ValidationError(
+            {
+                "new_name": _(
+                    "%(name)s is already in the list: choose it there (as a partner it must "
+                    "accept the invitation)."
+                )
+                % {"name": name}
+            }
+        )
     organisation = Organisation(
+        represented_by=represented_by,
         name=name,
         type=type,
         municipality=municipality,

@@ -26,6 +26,21 @@ class PersonForm(ServiceModelForm):
         self.fields["organisation"].queryset = organisations
 
 
+class PersonProjectForm(ServiceModelForm):
+    """What a project corrects in the record of someone its organisation does not employ."""
+
+    class Meta:
+        model = Person
+        fields = ["position_category"]
+
+    def __init__(self, *args, organisations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position_category"].help_text = _(
+            "Used to check who may take part. Name, e-mail, phone, employer and position are "
+            "kept by the employer's coordinators and the person themself."
+        )
+
+
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
     organisation = OrganisationChoiceField(

@@ -18,6 +18,13 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
+    # An invitation (a login, a set-password link) goes only to an address the person's employer
+    # recorded or the person proved by confirming an application, never to one typed by a stranger.
+    email_verified = models.BooleanField(
+        _("address confirmed"),
+        default=False,
+        help_text=_("Recorded by the employer or confirmed by the person."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     organisation = models.ForeignKey(
         "organisations.Organisation",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kvalis import ownership
 from kvalis.audit.services import audit_log
 from kvalis.organisations.models import Organisation
 from kvalis.people.models import Person
@@ -39,6 +40,10 @@ def _validate_person(person: Person) -> None:
             )
 
 
+# A person's shared identity: changed only by themself and the keepers of their employer.
+IDENTITY_FIELDS = {"first_name", "last_name", "email", "phone", "organisation", "position"}
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -53,6 +58,8 @@ def person_create(
     user=None,
     project=None,
 ) -> Person:
+    """Record a person. The address counts as the employer's (invitations may go to it) only
+    when the actor keeps the employer's records (`ownership.keeps`)."""
     person = Person(
         first_name=first_name,
         last_name=last_name,
@@ -63,21 +70,64 @@ def person_create(
         position_category=position_category,
         user=user,
     )
+    person.email_verified = bool(email) and (actor is None or ownership.keeps(actor, organisation))
     _validate_person(person)
     person.full_clean()
     person.save()
-    audit_log(actor=actor, action="person.create", obj=person, project=project)
+    audit_log(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        project=project,
+        organisation=organisation,
+    )
     return person
 
 
 @transaction.atomic
 def person_update(*, actor, person: Person, project=None, **fields: Any) -> Person:
+    """Change a person's record.
+
+    The shared identity (`IDENTITY_FIELDS`) only by the person or their employer's keepers; a
+    project corrects `ownership.PROJECT_CORRECTABLE_PERSON_FIELDS`. The e-mail of a person with
+    a login is the login's: only its holder changes it, on their account page. The audit entry
+    names the employer, whose coordinators see it whatever project it came from.
+    """
     unknown = set(fields) - PERSON_FIELDS
     if unknown:
         raise TypeError(f"Unknown fields for Person: {sorted(unknown)}")
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    if "user" in changed and actor is not None and not actor.is_superuser:
+        raise ValidationError(_("Only a site administrator links a person to a login."))
+    identity = [name for name in changed if name in IDENTITY_FIELDS]
+    if identity and actor is not None and not ownership.may_change_identity(actor, person):
+        raise ValidationError(
+            _(
+                "Only %(employer)s's coordinators or the person themself change their name, "
+                "e-mail, phone, employer and position; a project corrects the position category."
+            )
+            % {"employer": person.organisation.name if person.organisation else _("the employer")}
+        )
+    if "email" in changed and person.user_id is not None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "This person has a login: only they change its e-mail address, on their "
+                    "account page, confirmed at the new address."
+                )
+            }
+        )
+    if "organisation" in changed and actor is not None and not actor.is_superuser:
+        new = fields["organisation"]
+        if new is not None and not ownership.keeps(actor, new) and not (person.user_id == actor.pk):
+            raise ValidationError(
+                {"organisation": _("You can move a person only to an organisation you keep.")}
+            )
+    employer_before = person.organisation
     for name, value in fields.items():
         setattr(person, name, value)
+    if "email" in changed:
+        person.email_verified = bool(person.email)
     _validate_person(person)
     person.full_clean()
     person.save()
@@ -86,6 +136,7 @@ def person_update(*, actor, person: Person, project=None, **fields: Any) -> Pers
         action="person.update",
         obj=person,
         project=project,
+        organisation=employer_before or person.organisation,
         data={"changed": changed},
     )
     return person

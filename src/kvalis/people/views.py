@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kvalis import ownership
 from kvalis.access import Perm, ProjectAccess, get_project_access
+from kvalis.audit.models import AuditEntry
 from kvalis.lib.collation import lt_order
 from kvalis.organisations.models import Organisation
 from kvalis.people import services
-from kvalis.people.forms import PeopleFilterForm, PersonForm
+from kvalis.people.forms import PeopleFilterForm, PersonForm, PersonProjectForm
 from kvalis.projects.forms import run_service
 
 PAGE_SIZE = 50
@@ -28,9 +30,10 @@ def _organisations(access: ProjectAccess) -> QuerySet[Organisation]:
         ids = access.partner_organisation_ids()
     else:
         project = access.project
+        accepted = {"project": project, "status": "accepted"}
         ids = Organisation.objects.filter(
-            Q(partnerships__project=project)
-            | Q(covering_partners__project=project)
+            Q(partnerships__in=project.partners.filter(**accepted))
+            | Q(covering_partners__in=project.partners.filter(**accepted))
             | Q(staff__in=access.people())
         ).values("pk")
     return Organisation.objects.filter(pk__in=ids).order_by(*lt_order("name"))
@@ -82,6 +85,13 @@ def person_detail(request: HttpRequest, code: str, person_pk: int) -> HttpRespon
     enrolments = person.enrolments.filter(cohort__activity__project=access.project).select_related(
         "cohort__activity"
     )
+    may_change_identity = ownership.may_change_identity(request.user, person)
+    history = []
+    if may_change_identity:
+        # The keepers see every change of the record, from whichever project it was made.
+        history = AuditEntry.objects.filter(
+            object_type="people.person", object_id=str(person.pk)
+        ).select_related("actor", "project")[:50]
     return render(
         request,
         "people/person_detail.html",
@@ -91,6 +101,8 @@ def person_detail(request: HttpRequest, code: str, person_pk: int) -> HttpRespon
             "tab": "people",
             "person": person,
             "enrolments": enrolments.order_by("cohort__start_date"),
+            "may_change_identity": may_change_identity,
+            "history": history,
         },
     )
 
@@ -119,14 +131,20 @@ def person_add(request: HttpRequest, code: str) -> HttpResponse:
 def person_edit(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
     access = _people_access(request.user, code)
     person = access.get_person(person_pk)
-    organisations = _organisations(access)
-    if access.is_coordinator and person.organisation_id:
-        organisations = (
-            Organisation.objects.filter(
-                Q(pk__in=organisations.values("pk")) | Q(pk=person.organisation_id)
-            )
+    if ownership.may_change_identity(request.user, person):
+        kept = ownership.kept_organisations(request.user).values("pk")
+        organisations = Organisation.objects.filter(
+            Q(pk__in=_organisations(access).filter(pk__in=kept).values("pk"))
+            | Q(pk=person.organisation_id)
         ).order_by(*lt_order("name"))
-    form = PersonForm(request.POST or None, instance=person, organisations=organisations)
+        form = PersonForm(request.POST or None, instance=person, organisations=organisations)
+        if person.user_id:
+            form.fields["email"].disabled = True
+            form.fields["email"].help_text = _(
+                "The address of the person's login: only they change it, on their account page."
+            )
+    else:
+        form = PersonProjectForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,

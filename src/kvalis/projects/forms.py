@@ -6,9 +6,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kvalis import ownership
 from kvalis.lib.collation import lt_order
 from kvalis.lib.money import Currency
 from kvalis.organisations.geo import County, Municipality
@@ -66,18 +66,6 @@ class ServiceModelForm(forms.ModelForm):
 
 def organisations_ordered():
     return Organisation.objects.order_by(*lt_order("name"))
-
-
-def organisations_of_user(user) -> QuerySet[Organisation]:
-    """Organisations a user works with: their employer and the consortia of their projects.
-
-    Offered as a new project's lead; any other institution is typed by name and found again
-    if it exists, so the form does not list every institution of every other project.
-    """
-    if user is None or not user.is_authenticated:
-        return Organisation.objects.none()
-    condition = Q(partnerships__project__memberships__user=user) | Q(staff__user=user)
-    return Organisation.objects.filter(condition).exclude(type=OrganisationType.FUNDER).values("pk")
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -139,14 +127,12 @@ class NewOrganisationMixin(forms.Form):
         }
 
 
-class ProjectForm(NewOrganisationMixin, ServiceModelForm):
-    pick_field = "lead"
-    field_order = ["code", "title", "description", "lead", "new_name", "new_type"]
+class ProjectForm(ServiceModelForm):
+    field_order = ["code", "title", "description", "lead"]
     lead = OrganisationChoiceField(
         label=_("Lead organisation"),
         queryset=Organisation.objects.none(),
-        required=False,
-        help_text=_("Your organisation, or one of your projects' partners."),
+        help_text=_("Your registered organisation: you coordinate the project on its behalf."),
     )
     funder = OrganisationChoiceField(
         label=_("Funder"), queryset=Organisation.objects.none(), required=False
@@ -186,7 +172,7 @@ class ProjectForm(NewOrganisationMixin, ServiceModelForm):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = organisations_ordered().filter(
-            pk__in=organisations_of_user(user)
+            pk__in=ownership.lead_choices(user).values("pk")
         )
         self.fields["funder"].queryset = organisations_ordered().filter(
             type=OrganisationType.FUNDER
@@ -196,17 +182,14 @@ class ProjectForm(NewOrganisationMixin, ServiceModelForm):
             self.fields[name].input_formats = ["%Y-%m-%d"]
         if self.instance.pk:
             # The lead is the project's identity; it is chosen once.
-            for name in ("code", "lead", "new_name", "new_type", "new_municipality"):
+            for name in ("code", "lead"):
                 del self.fields[name]
-
-    def clean(self) -> dict[str, Any]:
-        if self.instance.pk:
-            return self.cleaned_data
-        return super().clean()
+        elif self.fields["lead"].queryset.count() == 1:
+            self.initial.setdefault("lead", self.fields["lead"].queryset.first())
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        for name in ("new_name", "new_type", "new_municipality", "lead", "code"):
+        for name in ("lead", "code"):
             data.pop(name, None)
         return data
 
@@ -227,7 +210,8 @@ class PartnerForm(NewOrganisationMixin, ServiceModelForm):
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_(
             "The partner enrols the staff of these institutions too "
-            "(e.g. a district library for its district's museums and culture centres)."
+            "(e.g. a district library for its district's museums and culture centres); only "
+            "institutions it represents, and the partner confirms them when it accepts."
         ),
     )
 
@@ -247,9 +231,13 @@ class PartnerForm(NewOrganisationMixin, ServiceModelForm):
         self.fields["organisation"].queryset = organisations_ordered().exclude(
             type=OrganisationType.FUNDER
         )
-        self.fields["covered_organisations"].queryset = organisations_ordered().exclude(
-            type=OrganisationType.FUNDER
+        # A partner nominates only for institutions it represents (kvalis.ownership).
+        represented = organisations_ordered().filter(
+            registered_at__isnull=True, represented_by__isnull=False
         )
+        if self.instance.pk:
+            represented = represented.filter(represented_by=self.instance.organisation_id)
+        self.fields["covered_organisations"].queryset = represented
         if self.instance.pk:
             for name in ("organisation", "new_name", "new_type", "new_municipality"):
                 del self.fields[name]

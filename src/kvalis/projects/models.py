@@ -85,8 +85,20 @@ class PartnerRole(models.TextChoices):
     SENDING = "sending", _("sending partner")
 
 
+class PartnerStatus(models.TextChoices):
+    """A partnership is offered by the project and accepted by the partner organisation."""
+
+    INVITED = "invited", _("awaiting acceptance")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    LEFT = "left", _("left the project")
+
+
 class Partner(models.Model):
-    """An organisation's role in a project, with its contact and the institutions it speaks for."""
+    """An organisation's role in a project, with its contact and the institutions it speaks for.
+
+    Until the partner organisation accepts (`status`), the project sees none of its people.
+    """
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="partners"
@@ -109,6 +121,18 @@ class Partner(models.Model):
         blank=True,
         related_name="covering_partners",
     )
+    status = models.CharField(
+        _("status"), max_length=16, choices=PartnerStatus.choices, default=PartnerStatus.INVITED
+    )
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("partner")
@@ -122,10 +146,21 @@ class Partner(models.Model):
                 condition=Q(role="lead"),
                 name="projects_partner_one_lead",
             ),
+            models.CheckConstraint(
+                condition=~Q(role="lead") | Q(status="accepted"),
+                name="projects_partner_lead_accepted",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PartnerStatus.values), name="projects_partner_status_known"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == PartnerStatus.ACCEPTED
 
 
 class MembershipRole(models.TextChoices):

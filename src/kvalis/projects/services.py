@@ -11,11 +11,12 @@ from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kvalis import ownership
 from kvalis.accounts.services import set_password_url, user_get_or_invite
 from kvalis.audit.services import audit_log
 from kvalis.lib.mail import queue_mail
 from kvalis.lib.money import Currency
-from kvalis.organisations.models import Organisation
+from kvalis.organisations.models import Organisation, OrganisationCoordinator
 from kvalis.people.models import Person
 from kvalis.projects.models import (
     Activity,
@@ -24,6 +25,7 @@ from kvalis.projects.models import (
     MembershipRole,
     Partner,
     PartnerRole,
+    PartnerStatus,
     Project,
     Session,
     Venue,
@@ -138,8 +140,21 @@ def project_create(
     planned_certificates: int = 0,
     is_public: bool = True,
 ) -> Project:
-    """Create a project; its lead becomes the lead partner and the creator its coordinator."""
+    """Create a project; its lead becomes the lead partner and the creator its coordinator.
+
+    Only a site administrator or a coordinator of a registered organisation starts a project,
+    and only with their own organisation as lead (`actor=None` is the demo and the shell).
+    """
     code = code.strip().upper()
+    if actor is not None and not ownership.may_lead(actor, lead):
+        raise ValidationError(
+            {
+                "lead": _(
+                    "A project is led by your own registered organisation: choose it from the "
+                    "list, or ask a site administrator to register your organisation."
+                )
+            }
+        )
     project = Project(
         code=code,
         title=title,
@@ -161,7 +176,9 @@ def project_create(
         raise ValidationError({"code": _("Another project already uses the code %s.") % code})
     project.full_clean()
     project.save()
-    lead_partner = Partner(project=project, organisation=lead, role=PartnerRole.LEAD)
+    lead_partner = Partner(
+        project=project, organisation=lead, role=PartnerRole.LEAD, status=PartnerStatus.ACCEPTED
+    )
     lead_partner.full_clean()
     lead_partner.save()
     if actor is not None and actor.is_authenticated:
@@ -215,6 +232,20 @@ def _validate_partner(partner: Partner, covered: list[Organisation] | None) -> N
         errors["covered_organisations"].append(
             _("A partner cannot nominate for itself: leave its own organisation out.")
         )
+    elif covered:
+        organisation = partner.organisation
+        already = (
+            set(partner.covered_organisations.values_list("pk", flat=True)) if partner.pk else set()
+        )
+        for org in covered:
+            if org.pk not in already and not ownership.may_cover(organisation, org):
+                errors["covered_organisations"].append(
+                    _(
+                        "%(partner)s does not represent %(institution)s, so it cannot nominate "
+                        "its staff: a registered organisation takes part as a partner of its own."
+                    )
+                    % {"partner": organisation.name, "institution": org.name}
+                )
     _raise(errors)
 
 
@@ -230,6 +261,11 @@ def partner_add(
     contact_phone: str = "",
     covered_organisations: list[Organisation] | None = None,
 ) -> Partner:
+    """Offer the organisation a partnership (with the institutions it would nominate for).
+
+    The partner organisation's keepers accept it; until then the project sees none of its
+    people. When the actor keeps that organisation themself, it is accepted at once.
+    """
     partner = Partner(
         project=project,
         organisation=organisation,
@@ -237,9 +273,16 @@ def partner_add(
         contact_name=contact_name,
         contact_email=contact_email,
         contact_phone=contact_phone,
+        status=PartnerStatus.INVITED,
     )
     covered = list(covered_organisations or [])
     _validate_partner(partner, covered)
+    if role == PartnerRole.LEAD:
+        raise ValidationError({"role": _("A project has only one lead; choose another role.")})
+    if ownership.keeps(actor, organisation):
+        partner.status = PartnerStatus.ACCEPTED
+        partner.responded_at = timezone.now()
+        partner.responded_by = actor
     partner.full_clean()
     partner.save()
     partner.covered_organisations.set(covered)
@@ -248,9 +291,41 @@ def partner_add(
         action="partner.add",
         obj=partner,
         project=project,
-        data={"covered_organisations": [org.pk for org in covered]},
+        data={"covered_organisations": [org.pk for org in covered], "status": partner.status},
     )
+    if partner.status == PartnerStatus.INVITED:
+        _mail_partnership_invitation(partner, actor=actor)
     return partner
+
+
+def _mail_partnership_invitation(partner: Partner, *, actor) -> None:
+    """Tell the keepers of the invited organisation (its coordinators, or those of the
+    organisation that represents it) that a partnership awaits their answer."""
+    organisation = partner.organisation
+    keeper_org = organisation if organisation.is_registered else organisation.represented_by
+    if keeper_org is None:
+        return
+    inviter = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        inviter = actor.get_full_name() or actor.email
+    for coordinator in OrganisationCoordinator.objects.filter(
+        organisation=keeper_org
+    ).select_related("user"):
+        queue_mail(
+            to=coordinator.user.email,
+            template="projects/emails/partnership_invitation",
+            context={
+                "project_title": partner.project.title,
+                "project_code": partner.project.code,
+                "lead": partner.project.lead.name,
+                "organisation": organisation.name,
+                "role": partner.get_role_display(),
+                "covered": [org.name for org in partner.covered_organisations.all()],
+                "inviter": inviter,
+                "answer_url": _absolute("organisations:partnerships"),
+            },
+            language=coordinator.user.language,
+        )
 
 
 @transaction.atomic
@@ -269,6 +344,24 @@ def partner_update(
         )
     changed = _assign(partner, fields, PARTNER_FIELDS)
     covered = list(covered_organisations) if covered_organisations is not None else None
+    covered_changes = covered is not None and {org.pk for org in covered} != set(
+        partner.covered_organisations.values_list("pk", flat=True)
+    )
+    # The institutions a partner nominates for are its own to name: the project only proposes
+    # them with the invitation.
+    if (
+        covered_changes
+        and partner.status != PartnerStatus.INVITED
+        and not ownership.keeps(actor, partner.organisation)
+    ):
+        raise ValidationError(
+            {
+                "covered_organisations": _(
+                    "Only the partner organisation's own coordinators change the "
+                    "institutions it nominates for."
+                )
+            }
+        )
     _validate_partner(partner, covered)
     partner.full_clean()
     partner.save()
@@ -305,6 +398,104 @@ def partner_remove(*, actor, partner: Partner) -> None:
         data={"organisation": partner.organisation_id},
     )
     partner.delete()
+
+
+def _check_may_answer(actor, partner: Partner) -> None:
+    if not ownership.may_answer_partnership(actor, partner):
+        raise ValidationError(
+            _("Only the coordinators of %(name)s answer for it.") % {"name": partner.organisation}
+        )
+
+
+@transaction.atomic
+def partnership_accept(*, actor, partner: Partner) -> Partner:
+    """The partner organisation takes part: the project now sees its people, and the one who
+    accepted becomes the partner's coordinator in the project."""
+    partner = (
+        Partner.objects.select_for_update()
+        .select_related("project", "organisation")
+        .get(pk=partner.pk)
+    )
+    _check_may_answer(actor, partner)
+    if partner.status != PartnerStatus.INVITED:
+        raise ValidationError(_("This invitation has already been answered."))
+    partner.status = PartnerStatus.ACCEPTED
+    partner.responded_at = timezone.now()
+    partner.responded_by = actor
+    partner.full_clean()
+    partner.save(update_fields=["status", "responded_at", "responded_by"])
+    if not Membership.objects.filter(project=partner.project, user=actor).exists():
+        membership = Membership(
+            project=partner.project,
+            user=actor,
+            role=MembershipRole.PARTNER_COORDINATOR,
+            partner=partner,
+        )
+        membership.full_clean()
+        membership.save()
+    audit_log(
+        actor=actor,
+        action="partner.accept",
+        obj=partner,
+        project=partner.project,
+        organisation=partner.organisation,
+    )
+    return partner
+
+
+@transaction.atomic
+def partnership_decline(*, actor, partner: Partner) -> Partner:
+    partner = (
+        Partner.objects.select_for_update()
+        .select_related("project", "organisation")
+        .get(pk=partner.pk)
+    )
+    _check_may_answer(actor, partner)
+    if partner.status != PartnerStatus.INVITED:
+        raise ValidationError(_("This invitation has already been answered."))
+    partner.status = PartnerStatus.DECLINED
+    partner.responded_at = timezone.now()
+    partner.responded_by = actor
+    partner.save(update_fields=["status", "responded_at", "responded_by"])
+    audit_log(
+        actor=actor,
+        action="partner.decline",
+        obj=partner,
+        project=partner.project,
+        organisation=partner.organisation,
+    )
+    return partner
+
+
+@transaction.atomic
+def partnership_leave(*, actor, partner: Partner) -> Partner:
+    """The partner organisation leaves: the project no longer sees its people, its coordinators
+    lose their role; what its people did in the project (enrolments, hours, certificates) stays."""
+    partner = (
+        Partner.objects.select_for_update()
+        .select_related("project", "organisation")
+        .get(pk=partner.pk)
+    )
+    _check_may_answer(actor, partner)
+    if partner.role == PartnerRole.LEAD:
+        raise ValidationError(_("The lead organisation cannot leave its own project."))
+    if partner.status != PartnerStatus.ACCEPTED:
+        raise ValidationError(_("Only a partner that takes part can leave."))
+    partner.status = PartnerStatus.LEFT
+    partner.responded_at = timezone.now()
+    partner.responded_by = actor
+    partner.save(update_fields=["status", "responded_at", "responded_by"])
+    removed = list(partner.memberships.values_list("user__email", flat=True))
+    partner.memberships.all().delete()
+    audit_log(
+        actor=actor,
+        action="partner.leave",
+        obj=partner,
+        project=partner.project,
+        organisation=partner.organisation,
+        data={"memberships_removed": removed},
+    )
+    return partner
 
 
 # --- Activities and venues ---------------------------------------------------------------------
@@ -662,6 +853,11 @@ def membership_invite(
             errors["partner"].append(_("Choose a partner of this project."))
     else:
         partner = None
+    if partner is not None and partner.status != PartnerStatus.ACCEPTED:
+        errors["partner"].append(
+            _("%(name)s has not accepted the partnership: it gets coordinators once it has.")
+            % {"name": partner.organisation.name}
+        )
     if not email:
         errors["email"].append(_("Enter the e-mail address of the person to invite."))
     elif Membership.objects.filter(project=project, user__email__iexact=email).exists():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kvalis import ownership
 from kvalis.access import (
     Perm,
     ProjectAccess,
@@ -94,7 +95,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else:
             role = Role(roles[project.pk]) if project.pk in roles else Role.TRAINER
         project.my_role = role_label(role)
-    return render(request, "projects/dashboard.html", {"projects": projects})
+    invitations = ownership.partnerships_to_answer(request.user).filter(status="invited").count()
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "projects": projects,
+            "may_start_project": ownership.may_start_project(request.user),
+            "invitations": invitations,
+            "organisations": ownership.coordinated_organisations(request.user),
+        },
+    )
 
 
 @login_required
@@ -118,22 +129,20 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
+    if not ownership.may_start_project(request.user):
+        # Not a 404: the page is the same for everyone; it says how to get there.
+        return render(request, "projects/project_create.html", {"form": None})
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-
-        def create():
-            lead = form.cleaned_data["lead"]
-            new = form.new_organisation()
-            if new is not None:
-                lead = organisation_create(actor=request.user, **new)
-            return services.project_create(
+        project = run_service(
+            form,
+            lambda: services.project_create(
                 actor=request.user,
                 code=form.cleaned_data["code"],
-                lead=lead,
+                lead=form.cleaned_data["lead"],
                 **form.service_fields(),
-            )
-
-        project = run_service(form, create)
+            ),
+        )
         if project is not None:
             messages.success(request, _("The project is created. Add its partners next."))
             return redirect("projects:partners", code=project.code)
@@ -207,7 +216,9 @@ def partner_add(request: HttpRequest, code: str) -> HttpResponse:
             organisation = form.cleaned_data["organisation"]
             new = form.new_organisation()
             if new is not None:
-                organisation = organisation_create(actor=request.user, **new)
+                organisation = organisation_create(
+                    actor=request.user, represented_by=access.project.lead, **new
+                )
             return services.partner_add(
                 actor=request.user,
                 project=access.project,
@@ -216,8 +227,19 @@ def partner_add(request: HttpRequest, code: str) -> HttpResponse:
                 **form.service_fields(),
             )
 
-        if run_service(form, add) is not None:
-            messages.success(request, _("The partner is added."))
+        partner = run_service(form, add)
+        if partner is not None:
+            if partner.is_accepted:
+                messages.success(request, _("The partner is added."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The invitation is sent. The project sees %(name)s's people once its "
+                        "coordinators accept."
+                    )
+                    % {"name": partner.organisation.name},
+                )
             return redirect("projects:partners", code=code)
     return _form_page(
         request,

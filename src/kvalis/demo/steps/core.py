@@ -1,5 +1,6 @@
 """The seed case's consortium, project, activities, cohorts, sessions, people and demo logins."""
 
+import importlib
 import random
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -148,6 +149,13 @@ def _login(email: str, person: Person) -> User:
     return user
 
 
+def _register_as_migrated() -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("kvalis.projects.migrations.0003_registered_organisations")
+    migration.register_existing(apps, None)
+
+
 def _staff(orgs: dict[str, Organisation]) -> int:
     """About 190 cultural workers across the county's institutions, the same on every run."""
     rng = random.Random(2014)
@@ -218,7 +226,7 @@ def load(*, stdout=None) -> dict[str, int]:
     partners: dict[str, Partner] = {}
     for org, role in [(lead, "lead"), *partner_orgs]:
         partner, _ = Partner.objects.get_or_create(
-            project=project, organisation=org, defaults={"role": role}
+            project=project, organisation=org, defaults={"role": role, "status": "accepted"}
         )
         partners[org.email.split("@")[1].split(".")[0]] = partner
     # Municipal libraries nominate the institutions of their district.
@@ -250,6 +258,10 @@ def load(*, stdout=None) -> dict[str, int]:
             user=logins[email_role],
             defaults={"role": role, "partner": partners[partner_key] if partner_key else None},
         )
+    # Who owns what, the way the ownership migration settles existing data: the libraries
+    # whose coordinators run the project are registered, with them as coordinators; district
+    # institutions are represented by the library that nominates for them.
+    _register_as_migrated()
     for role, partner_key in [("coordinator", "utena-vb"), ("partner", "moletai-vb")]:
         partner = partners[partner_key]
         if not partner.contact_email:
