@@ -190,3 +190,59 @@ def test_the_public_catalogue_has_open_cohorts_of_the_follow_up_project_only(pro
 
     assert codes == {CODE}
     assert "Išgalvotas" in Project.objects.get(code=CODE).description
+
+
+# --- Who owns what, as the ownership migration settles existing data -------------------------
+
+
+def _ownership_state() -> dict:
+    from kvalis.organisations.models import OrganisationCoordinator
+
+    return {
+        "registered": sorted(
+            Organisation.objects.filter(registered_at__isnull=False).values_list("name", flat=True)
+        ),
+        "represented": sorted(
+            Organisation.objects.filter(represented_by__isnull=False).values_list(
+                "name", "represented_by__name"
+            )
+        ),
+        "coordinators": sorted(
+            OrganisationCoordinator.objects.values_list("organisation__name", "user__email")
+        ),
+    }
+
+
+def test_the_demos_organisations_are_registered_with_their_coordinators(project):
+    state = _ownership_state()
+    lead, moletai = project.lead.name, "Molėtų r. savivaldybės viešoji biblioteka"
+    assert lead in state["registered"]
+    assert (lead, "coordinator@demo.kvalis.lt") in state["coordinators"]
+    assert any(
+        email == "partner.moletai@demo.kvalis.lt" and "Molėt" in name
+        for name, email in state["coordinators"]
+    ), moletai
+    assert set(project.partners.values_list("status", flat=True)) == {"accepted"}
+    # Every institution a partner nominates for is represented by that partner.
+    for partner in project.partners.prefetch_related("covered_organisations"):
+        for org in partner.covered_organisations.all():
+            assert org.represented_by_id == partner.organisation_id, org.name
+
+
+def test_the_ownership_migration_on_the_demo_gives_the_same_owners(project, django_db_blocker):
+    """Undo the ownership data, run the data migration's own function on the demo as it stood
+    before it, and get the same registered organisations, coordinators and representation."""
+    import importlib
+
+    from kvalis.organisations.models import OrganisationCoordinator
+
+    migration = importlib.import_module("kvalis.projects.migrations.0003_registered_organisations")
+    expected = _ownership_state()
+    OrganisationCoordinator.objects.all().delete()
+    Organisation.objects.update(registered_at=None, represented_by=None)
+    migration.register_existing(apps, None)
+    assert _ownership_state() == expected
+
+
+def test_the_demo_people_keep_confirmed_addresses(project):
+    assert not Person.objects.exclude(email="").filter(email_verified=False, user__isnull=False)

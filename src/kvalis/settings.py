@@ -131,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# Set-password, invitation and address-change links expire after three days (and are bound to
+# the address they were sent to: Django's token hashes the login's e-mail).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 

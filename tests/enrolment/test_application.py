@@ -129,12 +129,22 @@ def test_english_applicant_gets_english_mail(
     assert date.today() + timedelta(days=30)
 
 
-def test_applying_twice_reveals_nothing_about_the_person(world, future_cohort):
-    apply(future_cohort, world.lead)
-    with pytest.raises(ValidationError) as caught:
-        apply(future_cohort, world.lead, first_name="Kažkas", last_name="Kitas")
-    assert caught.value.messages == ["Jūs jau pateikėte paraišką į šią grupę."]
-    assert "Žukauskaitė" not in caught.value.messages[0]
+def test_applying_twice_reveals_nothing_and_tells_the_address_by_e_mail(
+    world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A second application with a known address is answered as any other (no error to tell
+    whoever typed it that the address is known); its owner gets a notice, the record stays."""
+    first = apply(future_cohort, world.lead)
+    first.person.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = apply(future_cohort, world.lead, first_name="Kazimieras", last_name="Svetimas")
+    assert again.pk == first.pk and again.status == "unconfirmed"
+    person = Person.objects.get(pk=first.person.pk)
+    assert (person.first_name, person.last_name) == ("Aistė", "Žukauskaitė")
+    (notice,) = mailoutbox
+    assert notice.to == ["aiste.zukauskaite@example.lt"]
+    assert notice.subject.startswith("Nauja paraiška jūsų adresu")
+    assert "Svetimas" not in notice.body
 
 
 def test_confirming_does_not_take_a_login_that_belongs_to_another_person(world, future_cohort):
@@ -178,3 +188,50 @@ def test_application_form_lists_employers_in_lithuanian_order(db):
     names = [o.name for o in ApplicationForm().fields["organisation"].queryset]
     wanted = ["Cirko mokykla", "Čiurlionio muziejus", "Dainavos centras", "Zarasų biblioteka"]
     assert [n for n in names if n in wanted] == wanted
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", "\u202eAistė"),  # right-to-left override
+        ("last_name", "Žukauskaitė\u200b"),  # zero-width space
+        ("last_name", "\u200b\u200d"),  # nothing visible at all
+        ("first_name", "..."),  # no letter
+    ],
+)
+def test_a_name_with_invisible_characters_or_no_letter_is_refused(
+    world, future_cohort, field, value
+):
+    people = Person.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        apply(future_cohort, world.lead, **{field: value})
+    assert field in caught.value.message_dict
+    assert Person.objects.count() == people
+
+
+def test_a_known_address_with_an_invisible_name_gets_the_same_refusal(world, future_cohort):
+    """The names are checked before the address is looked up: no difference to tell by."""
+    PersonFactory(email="aiste.zukauskaite@example.lt")
+    with pytest.raises(ValidationError) as known:
+        apply(future_cohort, world.lead, first_name="Ai\u2066stė")
+    with pytest.raises(ValidationError) as new:
+        apply(future_cohort, world.lead, first_name="Ai\u2066stė", email="nauja@example.lt")
+    assert known.value.messages == new.value.messages
+
+
+def test_a_new_employer_name_with_invisible_characters_is_refused(world, future_cohort):
+    from kvalis.organisations.models import Organisation
+
+    organisations = Organisation.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        apply(
+            future_cohort,
+            None,
+            new_organisation_name="Kaimo\u00ad biblioteka",
+            new_organisation_type="library",
+            new_organisation_municipality="utenos-r",
+        )
+    assert caught.value.message_dict["new_organisation_name"] == [
+        "Yra nematomas arba valdymo simbolis (U+00AD): įrašykite tekstą be jo."
+    ]
+    assert Organisation.objects.count() == organisations

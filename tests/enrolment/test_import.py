@@ -51,7 +51,11 @@ def setting(world):
     cohort = CohortFactory(activity=world.activity, start_date=start, end_date=start, capacity=30)
     world.activity.audience_position_categories = ["specialist", "manager"]
     world.activity.save()
-    centre = OrganisationFactory(name="Molėtų kultūros centras", type="culture_centre")
+    centre = OrganisationFactory(
+        name="Molėtų kultūros centras",
+        type="culture_centre",
+        represented_by=world.partner_b.organisation,
+    )
     world.partner_b.covered_organisations.add(centre)
     QuotaFactory(cohort=cohort, partner=world.partner_b, seats=5)
     return cohort, centre
@@ -440,3 +444,28 @@ def test_imported_people_get_a_login_and_a_link_to_choose_a_password(
     mail = next(m for m in mailoutbox if m.to == ["ruta@example.lt"])
     link = re.search(r"https?://\S+(/accounts/reset/\S+/)", mail.body).group(1)
     assert "new_password1" in client.get(link, follow=True).text
+
+
+def test_names_with_invisible_or_control_characters_are_row_errors(
+    world, setting, django_capture_on_commit_callbacks
+):
+    cohort, _centre = setting
+    moletai = world.partner_b.organisation.name
+    rows = [
+        ["\u202eOna", "Gera", "ona@example.lt", "", moletai, "x", "specialist"],
+        ["Jonas", "Ge\u200bras", "jonas@example.lt", "", moletai, "x", "specialist"],
+        ["Rita", "...", "rita@example.lt", "", moletai, "x", "specialist"],
+        ["Žemaitė", "O'Brien-Šimkutė", "zemaite@example.lt", "", moletai, "x", "specialist"],
+    ]
+    batch, by_row = check(
+        upload(world, cohort, "sąrašas.xlsx", xlsx(rows)), django_capture_on_commit_callbacks
+    )
+    assert by_row[2].errors == [
+        "Vardas: Yra nematomas arba valdymo simbolis (U+202E): įrašykite tekstą be jo."
+    ]
+    assert by_row[3].errors == [
+        "Pavardė: Yra nematomas arba valdymo simbolis (U+200B): įrašykite tekstą be jo."
+    ]
+    assert by_row[4].errors == ["Pavardė: Įrašykite bent vieną raidę."]
+    assert by_row[5].errors == []
+    assert batch.error_rows == 3

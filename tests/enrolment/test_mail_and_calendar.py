@@ -143,3 +143,24 @@ def test_a_nominated_person_without_a_login_gets_one_and_a_link_to_choose_a_pass
     with django_capture_on_commit_callbacks(execute=True):
         services.enrolment_nominate(actor=world.alice, cohort=other, person=world.person_b)
     assert "/accounts/reset/" not in mailoutbox[0].body
+
+
+def test_mail_and_the_set_password_link_go_to_the_logins_address_not_the_persons(
+    world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The login's address is the identity: a Person.email changed to another address (by
+    anyone who may edit the record) never receives the link that sets the login's password."""
+    from kvalis.enrolment import services
+
+    login = UserFactory(email="ona.tikra@example.lt")
+    assert login.last_login is None  # exists, never used
+    person = world.person_b
+    person.user = login
+    person.email = "kazkas.kitas@example.lt"
+    person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_nominate(actor=world.alice, cohort=future_cohort, person=person)
+    (mail,) = mailoutbox
+    assert mail.to == ["ona.tikra@example.lt"]
+    assert "/accounts/reset/" in mail.body
+    assert all("kazkas.kitas@example.lt" not in m.to for m in mailoutbox)

@@ -3,6 +3,7 @@ another organisation (bob) and an outsider (charlie), plus the public and partic
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -128,6 +129,83 @@ def test_public_application_sends_a_confirmation_link(
     assert link in message.body
 
 
+def _application(email, **overrides):
+    data = {
+        "first_name": "Aistė",
+        "last_name": "Žukauskaitė",
+        "email": email,
+        "phone": "",
+        "position": "bibliotekininkė",
+        "position_category": "specialist",
+        "consent": "on",
+    }
+    return {**data, **overrides}
+
+
+def _without_csrf(text: str) -> str:
+    """The page without what differs on every response: the CSRF token, the CSP nonce."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+    return re.sub(r'nonce="[^"]*"', "", text)
+
+
+def test_the_application_form_answers_a_known_address_as_a_new_one_and_mails_its_owner(
+    client, world, future_cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    """No enumeration: whoever types an address into the public form gets the same page,
+    redirect and status whether the address is new, has just applied, or belongs to a person
+    already in the cohort; the address's owner is told by e-mail, and their record is kept."""
+    from django.forms.models import model_to_dict
+
+    known = PersonFactory(
+        email="ona@example.lt", first_name="Ona", last_name="Tikroji", organisation=world.lead
+    )
+    EnrolmentFactory(cohort=future_cohort, person=known)
+    before = model_to_dict(known)
+    path = url("apply", future_cohort.public_id)
+
+    def post(email, **overrides):
+        data = _application(email, organisation=world.lead.pk, **overrides)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data, follow=True)
+
+    new = post("aiste@example.lt")
+    again = post("aiste@example.lt")
+    taken = post("Ona@Example.lt", first_name="Kazimieras", last_name="Svetimas")
+    for response in (again, taken):
+        assert response.status_code == new.status_code == 200
+        assert response.redirect_chain == new.redirect_chain
+        assert _without_csrf(response.text) == _without_csrf(new.text)
+    assert new.redirect_chain == [(url("applied", future_cohort.public_id), 302)]
+
+    known.refresh_from_db()
+    assert model_to_dict(known) == before
+    assert Enrolment.objects.filter(person=known).count() == 1
+    assert Enrolment.objects.filter(person__email="aiste@example.lt").count() == 1
+    first, notice, owners_notice = mailoutbox
+    assert first.to == ["aiste@example.lt"]
+    assert first.subject.startswith("Patvirtinkite savo paraišką")
+    assert notice.to == ["aiste@example.lt"]
+    assert notice.subject.startswith("Nauja paraiška jūsų adresu")
+    assert "jūsų paraiška galioja" in notice.body
+    # Not confirmed yet: the notice carries the same confirmation link again.
+    token = Enrolment.objects.get(person__email="aiste@example.lt").confirmation.token
+    assert url("confirm", token) in notice.body
+    assert owners_notice.to == ["ona@example.lt"]
+    assert "jūsų paraiška galioja" in owners_notice.body
+    assert "/enrolment/confirm/" not in owners_notice.body
+    assert "Svetimas" not in owners_notice.body
+
+
+def test_application_form_refuses_a_name_with_a_bidirectional_override(
+    client, world, future_cohort
+):
+    data = _application("aiste@example.lt", organisation=world.lead.pk, last_name="\u202eėtiak")
+    response = client.post(url("apply", future_cohort.public_id), data)
+    assert response.status_code == 200
+    assert "Yra nematomas arba valdymo simbolis (U+202E)" in response.text
+    assert not Enrolment.objects.filter(person__email="aiste@example.lt").exists()
+
+
 def test_application_form_tells_an_ineligible_applicant_why(client, world, future_cohort):
     world.activity.audience_position_categories = ["head"]
     world.activity.save()
@@ -161,7 +239,7 @@ def test_application_form_requires_consent_and_an_employer(client, future_cohort
     )
     assert "Pažymėkite, kad sutinkate su privatumo pranešimu." in response.text
     assert "Pasirinkite darbovietę" in response.text
-    assert not Enrolment.objects.exists()
+    assert not Enrolment.objects.filter(person__email="a@example.lt").exists()
 
 
 def test_application_form_for_a_closed_cohort_is_404(client, world):
@@ -489,7 +567,12 @@ def test_partner_cancels_own_person_but_not_others(client, world, roster):
 
 def test_move_by_persona(client, world, roster):
     cohort, a, *_rest = roster
-    target = CohortFactory(activity=world.activity, capacity=3)
+    target = CohortFactory(
+        activity=world.activity,
+        start_date=cohort.start_date,
+        end_date=cohort.end_date,
+        capacity=3,
+    )
     path = url("move", world.project.code, a.pk)
     for persona in (world.bob, world.charlie):
         client.force_login(persona)
@@ -638,7 +721,9 @@ def test_move_form_takes_a_reason_to_move_an_ineligible_person(client, world, ro
 
     cohort, a, *_rest = roster
     heads_only = ActivityFactory(project=world.project, audience_position_categories=["head"])
-    target = CohortFactory(activity=heads_only, capacity=3)
+    target = CohortFactory(
+        activity=heads_only, start_date=cohort.start_date, end_date=cohort.end_date, capacity=3
+    )
     path = url("move", world.project.code, a.pk)
     client.force_login(world.alice)
     refused = client.post(path, {"cohort": target.pk})

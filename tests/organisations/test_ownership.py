@@ -299,3 +299,34 @@ def test_a_registered_organisations_coordinator_is_its_keeper(world):
     newcomer = UserFactory()
     make_coordinator(museum.represented_by, newcomer)
     assert ownership.keeps(newcomer, museum)
+
+
+def test_a_site_administrator_registers_an_organisation_and_names_its_coordinator(client, world):
+    from kvalis import ownership
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    museum = OrganisationFactory(name="Kauno muziejus", represented_by=world.lead)
+    newcomer = UserFactory(email="muziejus@example.lt")
+    assert not ownership.may_start_project(newcomer)
+    client.force_login(admin)
+    client.post(
+        reverse("admin:organisations_organisation_changelist"),
+        {"action": "register", "_selected_action": [museum.pk]},
+    )
+    museum.refresh_from_db()
+    assert museum.is_registered and museum.represented_by is None
+    from kvalis.organisations.services import organisation_coordinator_add
+
+    organisation_coordinator_add(actor=admin, organisation=museum, user=newcomer)
+    assert ownership.may_start_project(newcomer)
+    assert list(ownership.lead_choices(newcomer)) == [museum]
+    assert AuditEntry.objects.filter(action="organisation.register").exists()
+
+
+def test_an_unregistered_organisation_has_no_coordinators(world):
+    from kvalis.organisations.services import organisation_coordinator_add
+
+    with pytest.raises(ValidationError):
+        organisation_coordinator_add(
+            actor=None, organisation=OrganisationFactory(), user=world.dana
+        )

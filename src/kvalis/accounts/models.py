@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from kvalis.lib.text import validate_visible_name
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -31,6 +33,12 @@ class User(AbstractUser):
     """A login. People sign in by e-mail; the cultural worker behind it is a `Person`."""
 
     username = None
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_visible_name]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_visible_name]
+    )
     email = models.EmailField(_("e-mail address"), unique=True)
     language = models.CharField(
         _("language"), max_length=8, default="lt", help_text=_("Language of e-mails to this user.")

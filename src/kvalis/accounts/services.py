@@ -137,8 +137,9 @@ def user_email_change(*, user: User, new_email: str) -> User:
     person = _person_of(user)
     if person is not None:
         person.email = new_email
+        person.email_verified = True  # the holder has just proved it
         person.full_clean()
-        person.save(update_fields=["email", "updated_at"])
+        person.save(update_fields=["email", "email_verified", "updated_at"])
     audit_log(
         actor=user,
         action="user.email_change",

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from kvalis.enrolment.imports import FIELDS
 from kvalis.lib.collation import lt_order
+from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.geo import Municipality
 from kvalis.organisations.models import Organisation, OrganisationType
 from kvalis.people.models import PositionCategory
@@ -45,8 +46,12 @@ class CatalogueFilterForm(forms.Form):
 
 
 class ApplicationForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, validators=[validate_visible_name]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, validators=[validate_visible_name]
+    )
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     organisation = forms.ModelChoiceField(
@@ -56,7 +61,10 @@ class ApplicationForm(forms.Form):
         empty_label=_("— my employer is not in the list —"),
     )
     new_organisation_name = forms.CharField(
-        label=_("Employer not in the list: its name"), max_length=255, required=False
+        label=_("Employer not in the list: its name"),
+        max_length=255,
+        required=False,
+        validators=[validate_visible_name],
     )
     new_organisation_type = forms.ChoiceField(
         label=_("Its type"),
@@ -153,6 +161,20 @@ class MoveForm(forms.Form):
         self.fields["cohort"].label_from_instance = lambda c: (
             f"{c.activity.title} — {c.name} ({c.start_date:%Y-%m-%d})"
         )
+
+
+class CorrectionForm(forms.Form):
+    """Why an ended cohort's enrolment is cancelled: the reason is kept in the audit log."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text=_("For example: enrolled by mistake, did not take part. It is recorded."),
+        error_messages={
+            "required": _("Write why you correct the list of a cohort that has ended.")
+        },
+    )
 
 
 class CohortSettingsForm(forms.Form):

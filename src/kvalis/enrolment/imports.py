@@ -16,13 +16,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from kvalis import ownership
 from kvalis.access import project_access_for
 from kvalis.accounts.models import User
 from kvalis.accounts.services import set_password_url
@@ -38,9 +39,10 @@ from kvalis.enrolment.models import (
 )
 from kvalis.enrolment.rules import ineligibility_reasons
 from kvalis.enrolment.selectors import cohort_seats, quota_used
+from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.models import Organisation
 from kvalis.people.models import Person, PositionCategory
-from kvalis.projects.models import Cohort, Partner, Project
+from kvalis.projects.models import Cohort, Partner, PartnerStatus, Project
 
 MAX_ROWS = 20000
 CHUNK = 1000
@@ -309,15 +311,28 @@ def _scope(batch: ImportBatch):
     access = project_access_for(batch.created_by, batch.project) if batch.created_by else None
     if access is None or not (access.is_coordinator or access.is_partner):
         raise ValidationError(_("You may no longer enrol people in this project."))
-    organisations = Organisation.objects.all()
+    # Only the organisations whose people the project may see (kvalis.access): a row naming
+    # anyone else's staff must not enrol them into a project of the uploader's making.
     if access.is_partner:
-        organisations = organisations.filter(pk__in=access.partner_organisation_ids())
+        organisations = Organisation.objects.filter(pk__in=access.partner_organisation_ids())
+    else:
+        organisations = Organisation.objects.filter(
+            Q(pk__in=access.people().values("organisation"))
+            | Q(
+                partnerships__project=access.project,
+                partnerships__status=PartnerStatus.ACCEPTED,
+            )
+            | Q(
+                covering_partners__project=access.project,
+                covering_partners__status=PartnerStatus.ACCEPTED,
+            )
+        ).distinct()
     by_key: dict[str, Organisation] = {}
     for org in organisations:
         for key in (org.name, org.short_name, org.company_code):
             if key:
                 by_key.setdefault(key.strip().lower(), org)
-    allowed = {org.pk for org in by_key.values()} if access.is_partner else None
+    allowed = {org.pk for org in organisations}
     return by_key, allowed, access.is_partner
 
 
@@ -380,6 +395,15 @@ def check_rows(
         for name in REQUIRED:
             if not data[name]:
                 errors.append(_("%(field)s is missing.") % {"field": FIELDS[name]})
+        for name in ("first_name", "last_name"):
+            if data[name]:
+                try:
+                    validate_visible_name(data[name])
+                except ValidationError as error:
+                    errors.append(
+                        _("%(field)s: %(error)s")
+                        % {"field": FIELDS[name], "error": " ".join(error.messages)}
+                    )
         for name, text in data.items():
             if name == "phone" and PHONE_RE.match(text):
                 continue  # +370 ... is a phone number, not a formula
@@ -420,6 +444,14 @@ def check_rows(
                 if is_partner and data["organisation"].lower() in all_orgs:
                     errors.append(
                         _("%(name)s is not an institution your organisation nominates for.")
+                        % {"name": data["organisation"]}
+                    )
+                elif data["organisation"].lower() in all_orgs:
+                    errors.append(
+                        _(
+                            "%(name)s is not a partner of the project: its people are enrolled "
+                            "once it accepts a partnership."
+                        )
                         % {"name": data["organisation"]}
                     )
                 else:
@@ -629,8 +661,12 @@ def _execute(batch: ImportBatch, *, notify: bool) -> dict[str, int]:
             _("Row %(row)s: %(error)s Nothing was imported.")
             % {"row": bad[0].number, "error": bad[0].errors[0]}
         )
+    # A staff list is the employer's record of its people's addresses only when the importer
+    # keeps that employer's records; other addresses get no login until confirmed.
+    kept = set(ownership.kept_organisations(batch.created_by).values_list("pk", flat=True))
     new_people = [
         Person(
+            email_verified=bool(c.data["email"]) and c.data["organisation_id"] in kept,
             first_name=c.data["first_name"],
             last_name=c.data["last_name"],
             email=c.data["email"],
@@ -738,7 +774,7 @@ def _invite_logins(people: list[Person]) -> int:
     An existing login with the person's e-mail is linked unless another person holds it.
     Returns how many logins were created.
     """
-    without = [p for p in people if p.user_id is None and p.email]
+    without = [p for p in people if p.user_id is None and p.email and p.email_verified]
     if not without:
         return 0
     emails = {p.email.lower() for p in without}

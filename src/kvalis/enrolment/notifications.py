@@ -16,6 +16,7 @@ KINDS = (
     "cancelled",
     "applied",
     "rejected",
+    "already_applied",
 )
 
 
@@ -53,14 +54,36 @@ def enrolment_context(enrolment: Enrolment) -> dict:
     }
 
 
+def recipient(person) -> str:
+    """Where a person's mail goes: the login's address when they have a login, else the
+    record's.
+
+    The login's address is the identity (only its holder changes it, confirmed at the new
+    address), while a person's record may be edited by others: a set-password link sent to the
+    record's address could hand the login to whoever typed it there.
+    """
+    user = person.user
+    if user is not None:
+        return user.email
+    return person.email
+
+
 def notify(enrolment: Enrolment, kind: str, *, language: str | None = None, **extra) -> None:
+    """Queue the e-mail `kind` to the enrolment's person (see `recipient`).
+
+    A `set_password_url` in `extra` is made for the person's login, so it goes to that login's
+    own address and nowhere else.
+    """
     assert kind in KINDS, kind
     person = enrolment.person
-    if not person.email:
+    to = recipient(person)
+    if not to:
         return
+    if "set_password_url" in extra and person.user is None:
+        raise ValueError("A set-password link is sent only to a login's own address.")
     context = {**enrolment_context(enrolment), **extra}
     queue_mail(
-        to=person.email,
+        to=to,
         template=f"enrolment/emails/{kind}",
         context=context,
         language=language or language_of(person),

@@ -1,9 +1,9 @@
 """Reads of the enrolment app that are more than one query: seats, rosters, catalogue."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from kvalis.enrolment.models import (
@@ -109,6 +109,16 @@ def registration_of(cohort: Cohort) -> CohortRegistration:
         return cohort.registration
     except CohortRegistration.DoesNotExist:
         return CohortRegistration(cohort=cohort)
+
+
+def cohort_has_ended(cohort: Cohort, *, now: datetime | None = None) -> bool:
+    """Whether the cohort is over: its last session has ended, or, without sessions, its end
+    date is past. What happened in it stays as recorded (see enrolment_cancel)."""
+    now = now or timezone.now()
+    last = Session.objects.filter(cohort=cohort).aggregate(last=Max("ends_at"))["last"]
+    if last is not None:
+        return last <= now
+    return cohort.end_date < timezone.localdate(now)
 
 
 def open_cohorts(*, today: date | None = None) -> QuerySet[Cohort]:

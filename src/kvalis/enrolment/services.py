@@ -5,7 +5,7 @@ transaction mode in settings serialises writers).
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from kvalis.accounts.models import User
 from kvalis.accounts.services import set_password_url, user_get_or_invite
 from kvalis.audit.services import audit_log
+from kvalis.certificates.models import Certificate, CertificateStatus
 from kvalis.enrolment import notifications
 from kvalis.enrolment.models import (
     CalendarToken,
@@ -31,7 +32,13 @@ from kvalis.enrolment.models import (
     Reminder,
 )
 from kvalis.enrolment.rules import ineligibility_reasons
-from kvalis.enrolment.selectors import cohort_seats, quota_used, registration_of
+from kvalis.enrolment.selectors import (
+    cohort_has_ended,
+    cohort_seats,
+    quota_used,
+    registration_of,
+)
+from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.models import Organisation
 from kvalis.people.models import Person
 from kvalis.projects.models import Cohort, Partner
@@ -63,6 +70,31 @@ def _lock_cohort(cohort_id: int) -> Cohort:
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
+
+
+def _moment(today: date | None) -> datetime:
+    """Now; or the start of `today` when the caller works "as of" another day (the demo)."""
+    if today is None or today == timezone.localdate():
+        return timezone.now()
+    return datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _has_ended(cohort: Cohort, today: date | None) -> bool:
+    return cohort_has_ended(cohort, now=_moment(today))
+
+
+def _refuse_if_certified(enrolment: Enrolment) -> None:
+    """A valid certificate says the person took part: revoking it is its own act, with its own
+    reason, in the certificates app; it is never done as a side effect of a cancellation."""
+    if Certificate.objects.filter(enrolment=enrolment, status=CertificateStatus.VALID).exists():
+        raise ValidationError(
+            _(
+                "%(name)s holds a valid certificate of this cohort: revoke it first on the "
+                "certificate's page."
+            )
+            % {"name": enrolment.person.full_name},
+            code="certified",
+        )
 
 
 def _next_waiting_position(cohort: Cohort) -> int:
@@ -109,7 +141,9 @@ def _set_password_context(person: Person) -> dict:
     """A link to choose a password for someone who has never signed in.
 
     People nominated by a coordinator or imported from a staff list get their login here, when
-    their first seat is confirmed: the e-mail points to "My trainings", which needs one.
+    their first seat is confirmed: the e-mail points to "My trainings", which needs one. The
+    link goes only into `notifications.notify`, which sends to the login's own address, never
+    to the person record's (which others may have changed).
     """
     user = person.user
     if user is None and person.email:
@@ -125,11 +159,14 @@ def cohort_promote_waiting(
     """Move people from the waiting list into free seats, in list order, and tell them.
 
     A waiting nominee of a partner may take the partner's reserved seat; anyone may take a
-    general seat. The caller holds the cohort lock.
+    general seat. Nobody is promoted into a cohort that has ended: there is no seat left to
+    take in what is over. The caller holds the cohort lock.
     """
     today = _today(today)
-    seats = cohort_seats(cohort, today=today)
     promoted = []
+    if _has_ended(cohort, today):
+        return promoted
+    seats = cohort_seats(cohort, today=today)
     if seats.free == 0:
         return promoted
     waiting = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).order_by(
@@ -303,6 +340,19 @@ def _person_for_application(
     return person, True
 
 
+def _check_visible_names(**names: str) -> None:
+    """The names a public form gives are shown to coordinators, on rosters and certificates:
+    no invisible or control characters, at least one letter (see kvalis.lib.text)."""
+    errors = {}
+    for field_name, value in names.items():
+        try:
+            validate_visible_name(value)
+        except ValidationError as error:
+            errors[field_name] = error
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_accepts_applications(cohort: Cohort, *, today: date) -> None:
     registration = registration_of(cohort)
     if (
@@ -331,11 +381,21 @@ def application_create(
     language: str = "lt",
     today: date | None = None,
 ) -> Enrolment:
-    """A public application: checked for eligibility, held until the e-mail is confirmed."""
+    """A public application: checked for eligibility, held until the e-mail is confirmed.
+
+    Returns the new application; for an address that already applied to (or is enrolled in)
+    the cohort, the existing enrolment, unchanged, and its owner is told by e-mail. Anyone can
+    type an address here, so the answer must not tell which addresses are known.
+    """
     today = _today(today)
     if not consent:
         raise ValidationError(_("Please agree to the privacy notice."))
     _check_accepts_applications(cohort, today=today)
+    # Checked before the address is looked up: a known address must get the same answer.
+    names = {"first_name": first_name.strip(), "last_name": last_name.strip()}
+    if organisation is None and new_organisation_name.strip():
+        names["new_organisation_name"] = " ".join(new_organisation_name.split())
+    _check_visible_names(**names)
     if organisation is None and new_organisation_name.strip():
         organisation = _organisation_for_application(
             name=new_organisation_name,
@@ -357,9 +417,9 @@ def application_create(
         position=position,
         position_category=position_category,
     )
-    if Enrolment.objects.filter(person=person, cohort=cohort, status__in=ACTIVE).exists():
-        # Say nothing about the person behind the address: anyone can type an e-mail here.
-        raise ValidationError(_("You have already applied to this cohort."))
+    existing = Enrolment.objects.filter(person=person, cohort=cohort, status__in=ACTIVE).first()
+    if existing is not None:
+        return _tell_already_applied(existing, language=language)
     enrolment = _existing_or_new(person, cohort)
     enrolment.status = EnrolmentStatus.UNCONFIRMED
     enrolment.waiting_position = None
@@ -374,7 +434,11 @@ def application_create(
         with transaction.atomic():
             enrolment.save()
     except IntegrityError:
-        raise ValidationError(_("You have already applied to this cohort.")) from None
+        # The same address, twice at the same moment: the other request's application stands.
+        existing = Enrolment.objects.filter(person=person, cohort=cohort).first()
+        if existing is None:
+            raise
+        return _tell_already_applied(existing, language=language)
     confirmation, _created = EnrolmentConfirmation.objects.update_or_create(
         enrolment=enrolment,
         defaults={
@@ -400,6 +464,37 @@ def application_create(
     return enrolment
 
 
+def _tell_already_applied(enrolment: Enrolment, *, language: str) -> Enrolment:
+    """Someone applied with the address of a person who already applied to the cohort: nothing
+    changes, and the address's owner is told by e-mail (with the confirmation link again, if
+    they have not confirmed yet) instead of the form telling whoever typed it."""
+    enrolment = Enrolment.objects.select_related("person__user", "cohort__activity__project").get(
+        pk=enrolment.pk
+    )
+    extra = {}
+    if enrolment.status == EnrolmentStatus.UNCONFIRMED:
+        confirmation = EnrolmentConfirmation.objects.filter(enrolment=enrolment).first()
+        if confirmation is not None:
+            extra["confirm_url"] = settings.SITE_URL + reverse(
+                "enrolment:confirm", kwargs={"token": confirmation.token}
+            )
+    audit_log(
+        actor=None,
+        action="enrolment.apply_again",
+        obj=enrolment,
+        project=enrolment.cohort.activity.project,
+    )
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    notifications.notify(
+        enrolment,
+        "already_applied",
+        language=None if enrolment.person.user_id else language,
+        **extra,
+    )
+    return enrolment
+
+
 def _organisation_for_application(*, name: str, type: str, municipality: str) -> Organisation:  # noqa: A002
     name = " ".join(name.split())
     existing = Organisation.objects.filter(name__iexact=name, municipality=municipality).first()
@@ -421,6 +516,10 @@ def _ensure_login(person: Person, *, language: str) -> User | None:
     """
     if person.user_id:
         return person.user
+    if not person.email_verified:
+        # Typed by someone other than the person or their employer (an unconfirmed public
+        # form): a login there would hand the person's record to whoever holds that address.
+        return None
     user, _created = user_get_or_invite(
         email=person.email,
         first_name=person.first_name,
@@ -454,7 +553,12 @@ def application_confirm(*, token: str, today: date | None = None) -> Enrolment:
     _check_accepts_applications(cohort, today=today)
     confirmation.confirmed_at = timezone.now()
     confirmation.save(update_fields=["confirmed_at"])
-    _ensure_login(enrolment.person, language=confirmation.language)
+    person = enrolment.person
+    if not person.email_verified:
+        # The applicant proved the address by following the link sent to it.
+        person.email_verified = True
+        person.save(update_fields=["email_verified", "updated_at"])
+    _ensure_login(person, language=confirmation.language)
     enrolment.cohort = cohort
     if registration_of(cohort).auto_approve:
         _place(enrolment, cohort, today=today)
@@ -481,6 +585,11 @@ def enrolment_approve(*, actor, enrolment: Enrolment, today: date | None = None)
     enrolment = Enrolment.objects.select_related("person__user").get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.APPLIED:
         raise ValidationError(_("Only applications awaiting approval can be approved."))
+    if _has_ended(cohort, today):
+        raise ValidationError(
+            _("This cohort has ended: applications to it can no longer be approved."),
+            code="ended",
+        )
     enrolment.cohort = cohort
     _place(enrolment, cohort, today=today)
     audit_log(
@@ -520,12 +629,21 @@ def enrolment_reject(*, actor, enrolment: Enrolment, today: date | None = None) 
 def enrolment_cancel(
     *, actor, enrolment: Enrolment, today: date | None = None, notify: bool = True
 ) -> Enrolment:
-    """Cancel (by the person or a coordinator); a freed seat goes to the waiting list at once."""
+    """Cancel (by the person or a coordinator); a freed seat goes to the waiting list at once.
+
+    An ended cohort's enrolments are what happened and stay so; a coordinator corrects a
+    mistake there with `enrolment_correct`, giving a reason.
+    """
     today = _today(today)
     cohort = _lock_cohort(enrolment.cohort_id)
     enrolment = Enrolment.objects.select_related("person__user").get(pk=enrolment.pk)
     if enrolment.status not in ACTIVE:
         raise ValidationError(_("This enrolment is already cancelled or rejected."))
+    if _has_ended(cohort, today):
+        raise ValidationError(
+            _("This cohort has ended: its list of participants stays as it was."), code="ended"
+        )
+    _refuse_if_certified(enrolment)
     enrolment.cohort = cohort
     enrolment.status = EnrolmentStatus.CANCELLED
     enrolment.waiting_position = None
@@ -537,6 +655,49 @@ def enrolment_cancel(
         notifications.notify(enrolment, "cancelled")
     _renumber_waiting(cohort)
     cohort_promote_waiting(cohort=cohort, actor=actor, today=today, notify=notify)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_correct(
+    *, actor, enrolment: Enrolment, reason: str, today: date | None = None
+) -> Enrolment:
+    """A coordinator corrects the list of an ended cohort: the enrolment is cancelled, with the
+    written reason in the audit entry.
+
+    Nobody is promoted into the freed seat and nobody is written to: the cohort is over. The
+    caller (the view) lets only the project's coordinators do this.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Write why you correct the list of a cohort that has ended.")},
+            code="reason",
+        )
+    cohort = _lock_cohort(enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_related("person").get(pk=enrolment.pk)
+    if not _has_ended(cohort, today):
+        raise ValidationError(
+            _("This cohort has not ended: cancel the enrolment instead."), code="not_ended"
+        )
+    if enrolment.status not in ACTIVE:
+        raise ValidationError(_("This enrolment is already cancelled or rejected."))
+    _refuse_if_certified(enrolment)
+    previous = enrolment.status
+    enrolment.cohort = cohort
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.waiting_position = None
+    enrolment.save(update_fields=["status", "waiting_position", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="enrolment.correct",
+        obj=enrolment,
+        project=cohort.activity.project,
+        summary=reason,
+        data={"reason": reason, "from": previous, "to": EnrolmentStatus.CANCELLED},
+    )
+    if previous == EnrolmentStatus.WAITING:
+        _renumber_waiting(cohort)
     return enrolment
 
 
@@ -562,6 +723,16 @@ def enrolment_move(
     # Lock both cohorts in a fixed order, so two opposite moves cannot deadlock.
     locked = {pk: _lock_cohort(pk) for pk in sorted([enrolment.cohort_id, to_cohort.pk])}
     source, target = locked[enrolment.cohort_id], locked[to_cohort.pk]
+    if _has_ended(source, today):
+        raise ValidationError(
+            _("This cohort has ended: its participants can no longer be moved out of it."),
+            code="ended",
+        )
+    if _has_ended(target, today):
+        raise ValidationError(
+            _("That cohort has ended: participants can no longer be moved into it."),
+            code="ended",
+        )
     enrolment = Enrolment.objects.select_related("person__user").get(pk=enrolment.pk)
     if enrolment.status not in (
         EnrolmentStatus.APPLIED,

@@ -65,8 +65,7 @@ urlpatterns = [
     ),
     path(
         "projects/<slug:code>/enrolment/enrolments/<int:enrolment_pk>/cancel/",
-        views.enrolment_action,
-        {"action": "cancel"},
+        views.enrolment_cancel,
         name="cancel",
     ),
     path(

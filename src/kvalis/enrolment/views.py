@@ -16,6 +16,7 @@ from kvalis.enrolment.forms import (
     ApplicationForm,
     CatalogueFilterForm,
     CohortSettingsForm,
+    CorrectionForm,
     MappingForm,
     MoveForm,
     NominateForm,
@@ -34,6 +35,7 @@ from kvalis.enrolment.models import (
 )
 from kvalis.enrolment.rules import audience_summary
 from kvalis.enrolment.selectors import (
+    cohort_has_ended,
     cohort_seats,
     my_enrolments,
     open_cohorts,
@@ -443,6 +445,7 @@ def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse
             status_filter=status,
             statuses=EnrolmentStatus.choices,
             can_enrol=access.can(Perm.ENROL),
+            ended=cohort_has_ended(cohort),
         ),
     )
 
@@ -607,7 +610,6 @@ def nominate(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
 ACTIONS = {
     "approve": (Perm.EDIT, services.enrolment_approve),
     "reject": (Perm.EDIT, services.enrolment_reject),
-    "cancel": (Perm.ENROL, services.enrolment_cancel),
 }
 
 
@@ -628,6 +630,52 @@ def enrolment_action(request: HttpRequest, code: str, enrolment_pk: int, action:
     else:
         messages.success(request, _("Done: %(name)s.") % {"name": enrolment.person.full_name})
     return redirect("enrolment:roster", code=code, cohort_pk=enrolment.cohort_id)
+
+
+@login_required
+def enrolment_cancel(request: HttpRequest, code: str, enrolment_pk: int) -> HttpResponse:
+    """Cancel an enrolment. In an ended cohort only the project's coordinators may, to correct
+    a mistake, with a written reason (`enrolment_correct`); the page tells others why not."""
+    access = get_project_access(request.user, code, Perm.ENROL)
+    enrolment = get_object_or_404(
+        _enrolments(access).select_related("person", "cohort__activity"), pk=enrolment_pk
+    )
+    ended = cohort_has_ended(enrolment.cohort)
+    may_correct = ended and access.is_coordinator
+    form = CorrectionForm(request.POST or None) if may_correct else None
+    roster_url = reverse("enrolment:roster", args=[code, enrolment.cohort_id])
+    done = _("Done: %(name)s.") % {"name": enrolment.person.full_name}
+    if request.method == "POST" and form is None:
+        try:
+            services.enrolment_cancel(actor=request.user, enrolment=enrolment)
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors(error)))
+        else:
+            messages.success(request, done)
+        return redirect(roster_url)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_correct(
+                actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, done)
+            return redirect(roster_url)
+    return render(
+        request,
+        "enrolment/cancel.html",
+        _context(
+            access,
+            enrolment=enrolment,
+            cohort=enrolment.cohort,
+            ended=ended,
+            form=form,
+            roster_url=roster_url,
+        ),
+    )
 
 
 @login_required

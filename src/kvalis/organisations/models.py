@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.geo import County, Municipality, county_of
 
 
@@ -20,8 +21,10 @@ class OrganisationType(models.TextChoices):
 class Organisation(models.Model):
     """An institution: a library, museum, culture centre, university, funder, ..."""
 
-    name = models.CharField(_("name"), max_length=255)
-    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_visible_name])
+    short_name = models.CharField(
+        _("short name"), max_length=100, blank=True, validators=[validate_visible_name]
+    )
     type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
     municipality = models.CharField(
         _("municipality"), max_length=32, choices=Municipality.choices, blank=True

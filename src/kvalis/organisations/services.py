@@ -54,3 +54,43 @@ def organisation_create(
     organisation.save()
     audit_log(actor=actor, action="organisation.create", obj=organisation)
     return organisation
+
+
+@transaction.atomic
+def organisation_register(*, actor, organisation: Organisation) -> Organisation:
+    """A site administrator registers an organisation: it speaks for itself from now on (it is
+    no longer represented by another), and its coordinators may start projects."""
+    from django.utils import timezone
+
+    if organisation.registered_at is not None:
+        return organisation
+    organisation.registered_at = timezone.now()
+    organisation.represented_by = None
+    organisation.full_clean()
+    organisation.save(update_fields=["registered_at", "represented_by"])
+    audit_log(actor=actor, action="organisation.register", obj=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_coordinator_add(*, actor, organisation: Organisation, user):
+    """Name `user` a coordinator of a registered organisation."""
+    from kvalis.organisations.models import OrganisationCoordinator
+
+    if organisation.registered_at is None:
+        raise ValidationError(
+            _("Register %(name)s first: only a registered organisation has coordinators.")
+            % {"name": organisation.name}
+        )
+    coordinator, created = OrganisationCoordinator.objects.get_or_create(
+        organisation=organisation, user=user
+    )
+    if created:
+        audit_log(
+            actor=actor,
+            action="organisation.coordinator_add",
+            obj=organisation,
+            organisation=organisation,
+            summary=f"{organisation.name} — {user.email}",
+        )
+    return coordinator

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from kvalis.lib.text import validate_visible_name
+
 
 class PositionCategory(models.TextChoices):
     HEAD = "head", _("head of institution")
@@ -15,8 +17,10 @@ class PositionCategory(models.TextChoices):
 class Person(models.Model):
     """A cultural worker (or a trainer). May have a login (`user`)."""
 
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(
+        _("first name"), max_length=100, validators=[validate_visible_name]
+    )
+    last_name = models.CharField(_("last name"), max_length=100, validators=[validate_visible_name])
     email = models.EmailField(_("e-mail"), blank=True)
     # An invitation (a login, a set-password link) goes only to an address the person's employer
     # recorded or the person proved by confirming an application, never to one typed by a stranger.

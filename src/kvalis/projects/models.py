@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kvalis.lib.money import Currency, in_eur
+from kvalis.lib.text import validate_visible_name
 
 
 class Project(models.Model):
@@ -110,7 +111,9 @@ class Partner(models.Model):
         related_name="partnerships",
     )
     role = models.CharField(_("role"), max_length=32, choices=PartnerRole.choices)
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_visible_name]
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     # A municipal library nominates the culture workers of its whole district, not only its
@@ -242,6 +245,7 @@ class Activity(models.Model):
         help_text=_("One academic hour is 45 minutes."),
     )
     completion_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("completion threshold, % of hours"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
