@@ -107,6 +107,7 @@ def test_output_lists_the_five_logins_and_password(demo):
         "trainer@demo.kvalis.lt",
         "participant@demo.kvalis.lt",
         "funder@demo.kvalis.lt",
+        "admin@demo.kvalis.lt",
     ]:
         assert email in demo.first_output
     assert "kvalis-demo" in demo.first_output

@@ -58,6 +58,10 @@ SESSION_TOPICS = {
     ],
 }
 
+# The site administrator (Django admin at /admin/): registers organisations and names their
+# coordinators. A demo login like the others; a real site makes its own (`kvalis createsuperuser`).
+ADMIN_LOGIN = "admin@demo.kvalis.lt"
+
 # Demo logins: (email, first name, last name, organisation key, position, category).
 LOGINS = {
     "coordinator": (
@@ -264,6 +268,10 @@ def load(*, stdout=None) -> dict[str, int]:
     # whose coordinators run the project are registered, with them as coordinators; district
     # institutions are represented by the library that nominates for them.
     _register_as_migrated()
+    if not User.objects.filter(email=ADMIN_LOGIN).exists():
+        User.objects.create_superuser(
+            ADMIN_LOGIN, data.DEMO_PASSWORD, first_name="Administratorius"
+        )
     for role, partner_key in [("coordinator", "utena-vb"), ("partner", "moletai-vb")]:
         partner = partners[partner_key]
         if not partner.contact_email:

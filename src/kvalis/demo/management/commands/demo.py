@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from kvalis.demo.data import DEMO_PASSWORD, PROJECT_CODE
 from kvalis.demo.steps import STEPS
-from kvalis.demo.steps.core import LOGINS
+from kvalis.demo.steps.core import ADMIN_LOGIN, LOGINS
 from kvalis.projects.models import Project
 
 
@@ -84,3 +84,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for role, (email, *_rest) in LOGINS.items():
             self.stdout.write(f"  {role:12} {email}")
+        self.stdout.write(f"  {'admin':12} {ADMIN_LOGIN} (site administrator, /admin/)")
