@@ -86,9 +86,21 @@ URL_KWARGS_BY_NAME = {
     "accounts:password_reset_confirm": {"uidb64": _reset_uid, "token": _reset_token},
     "enrolment:confirm": {"token": lambda w: _confirmation(w).token},
     "accounts:email_confirm": {"token": lambda w: _email_change_token(w)},
+    "organisations:partnership_answer": {"partner_pk": lambda w: _invitation_to_alice(w).pk},
     "enrolment:calendar_feed": {"token": lambda w: _calendar_token(w).token},
     "certificates:my_certificate_pdf": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
 }
+
+
+def _invitation_to_alice(world):
+    """A partnership offered to alice's organisation: only its coordinators answer it."""
+    from kvalis.projects.models import Partner
+    from tests.factories import PartnerFactory
+
+    existing = Partner.objects.filter(project=world.other_project, organisation=world.lead).first()
+    return existing or PartnerFactory(
+        project=world.other_project, organisation=world.lead, status="invited"
+    )
 
 
 def _email_change_token(world):

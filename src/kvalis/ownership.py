@@ -51,6 +51,16 @@ def keeps(user, organisation: Organisation | None) -> bool:
     return kept_organisations(user).filter(pk=organisation.pk).exists()
 
 
+def keeper_of(organisation: Organisation | None) -> Organisation | None:
+    """The registered organisation whose coordinators keep this one's people: itself, or the
+    one representing it (None when nobody but a site administrator does)."""
+    if organisation is None:
+        return None
+    if organisation.registered_at is not None:
+        return organisation
+    return organisation.represented_by
+
+
 def lead_choices(user) -> QuerySet[Organisation]:
     """Organisations the user may start a project for."""
     if user is None or not user.is_authenticated:

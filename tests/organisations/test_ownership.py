@@ -162,7 +162,9 @@ def test_partner_organisation_accepts_then_leaves(client, world):
     assert world.person_b.email in _people_seen(client, code)
 
     client.force_login(world.bob)
-    client.post(reverse("organisations:partnership_answer", args=[partner.pk, "leave"]))
+    leave = reverse("organisations:partnership_answer", args=[partner.pk, "leave"])
+    assert "lieka įrašyta" in client.get(leave).text  # it says what leaving means first
+    client.post(leave)
     partner.refresh_from_db()
     assert partner.status == "left"
     assert not world.other_project.memberships.filter(user=world.bob).exists()

@@ -5,10 +5,10 @@ organisation's answer is 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from kvalis import ownership
 from kvalis.projects import services
@@ -46,14 +46,20 @@ def partnerships(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def partnership_answer(request: HttpRequest, partner_pk: int, answer: str) -> HttpResponse:
+    """Accept or decline (a POST from the list), or leave (a page that says what it means,
+    then a POST): leaving takes the organisation's people out of the project at once."""
     if answer not in ANSWERS:
         raise Http404
     try:
         partner = _partnerships(request.user).get(pk=partner_pk)
     except Partner.DoesNotExist:
         raise Http404 from None
+    if request.method == "GET":
+        if answer != "leave" or partner.status != PartnerStatus.ACCEPTED:
+            return HttpResponseNotAllowed(["POST"])
+        return render(request, "organisations/partnership_leave.html", {"partner": partner})
     service, done = ANSWERS[answer]
     try:
         service(actor=request.user, partner=partner)

@@ -40,6 +40,11 @@ def _validate_person(person: Person) -> None:
             )
 
 
+def _keeper_name(person: Person) -> str:
+    keeper = ownership.keeper_of(person.organisation)
+    return keeper.name if keeper is not None else _("the employer")
+
+
 # A person's shared identity: changed only by themself and the keepers of their employer.
 IDENTITY_FIELDS = {"first_name", "last_name", "email", "phone", "organisation", "position"}
 
@@ -106,7 +111,7 @@ def person_update(*, actor, person: Person, project=None, **fields: Any) -> Pers
                 "Only %(employer)s's coordinators or the person themself change their name, "
                 "e-mail, phone, employer and position; a project corrects the position category."
             )
-            % {"employer": person.organisation.name if person.organisation else _("the employer")}
+            % {"employer": _keeper_name(person)}
         )
     if "email" in changed and person.user_id is not None:
         raise ValidationError(

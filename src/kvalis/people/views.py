@@ -102,6 +102,7 @@ def person_detail(request: HttpRequest, code: str, person_pk: int) -> HttpRespon
             "person": person,
             "enrolments": enrolments.order_by("cohort__start_date"),
             "may_change_identity": may_change_identity,
+            "keeper": ownership.keeper_of(person.organisation),
             "history": history,
         },
     )
@@ -143,8 +144,10 @@ def person_edit(request: HttpRequest, code: str, person_pk: int) -> HttpResponse
             form.fields["email"].help_text = _(
                 "The address of the person's login: only they change it, on their account page."
             )
+        heading = _("Edit the person")
     else:
         form = PersonProjectForm(request.POST or None, instance=person)
+        heading = _("Correct the position category")
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
@@ -157,7 +160,7 @@ def person_edit(request: HttpRequest, code: str, person_pk: int) -> HttpResponse
             return redirect("people:detail", code=code, person_pk=person.pk)
         person.refresh_from_db()
     crumbs = [(reverse("people:detail", args=[code, person.pk]), person.full_name)]
-    return _form(request, access, form, _("Edit the person"), crumbs)
+    return _form(request, access, form, heading, crumbs)
 
 
 def _form(request, access, form, heading, extra_crumbs=None) -> HttpResponse:
