@@ -400,30 +400,49 @@ def partner_remove(*, actor, partner: Partner) -> None:
     partner.delete()
 
 
-def _check_may_answer(actor, partner: Partner) -> None:
+def _partner_to_answer(actor, partner: Partner) -> Partner:
+    """The partnership, locked, if `actor` answers for its organisation."""
+    partner = (
+        Partner.objects.select_for_update()
+        .select_related("project", "organisation")
+        .get(pk=partner.pk)
+    )
     if not ownership.may_answer_partnership(actor, partner):
         raise ValidationError(
             _("Only the coordinators of %(name)s answer for it.") % {"name": partner.organisation}
         )
+    return partner
+
+
+def _record_answer(partner: Partner, *, actor, status: str, action: str, data=None) -> Partner:
+    partner.status = status
+    partner.responded_at = timezone.now()
+    partner.responded_by = actor
+    partner.full_clean()
+    partner.save(update_fields=["status", "responded_at", "responded_by"])
+    audit_log(
+        actor=actor,
+        action=action,
+        obj=partner,
+        project=partner.project,
+        organisation=partner.organisation,
+        data=data,
+    )
+    return partner
+
+
+def _check_invited(partner: Partner) -> None:
+    if partner.status != PartnerStatus.INVITED:
+        raise ValidationError(_("This invitation has already been answered."))
 
 
 @transaction.atomic
 def partnership_accept(*, actor, partner: Partner) -> Partner:
     """The partner organisation takes part: the project now sees its people, and the one who
     accepted becomes the partner's coordinator in the project."""
-    partner = (
-        Partner.objects.select_for_update()
-        .select_related("project", "organisation")
-        .get(pk=partner.pk)
-    )
-    _check_may_answer(actor, partner)
-    if partner.status != PartnerStatus.INVITED:
-        raise ValidationError(_("This invitation has already been answered."))
-    partner.status = PartnerStatus.ACCEPTED
-    partner.responded_at = timezone.now()
-    partner.responded_by = actor
-    partner.full_clean()
-    partner.save(update_fields=["status", "responded_at", "responded_by"])
+    partner = _partner_to_answer(actor, partner)
+    _check_invited(partner)
+    _record_answer(partner, actor=actor, status=PartnerStatus.ACCEPTED, action="partner.accept")
     if not Membership.objects.filter(project=partner.project, user=actor).exists():
         membership = Membership(
             project=partner.project,
@@ -433,69 +452,36 @@ def partnership_accept(*, actor, partner: Partner) -> Partner:
         )
         membership.full_clean()
         membership.save()
-    audit_log(
-        actor=actor,
-        action="partner.accept",
-        obj=partner,
-        project=partner.project,
-        organisation=partner.organisation,
-    )
     return partner
 
 
 @transaction.atomic
 def partnership_decline(*, actor, partner: Partner) -> Partner:
-    partner = (
-        Partner.objects.select_for_update()
-        .select_related("project", "organisation")
-        .get(pk=partner.pk)
+    partner = _partner_to_answer(actor, partner)
+    _check_invited(partner)
+    return _record_answer(
+        partner, actor=actor, status=PartnerStatus.DECLINED, action="partner.decline"
     )
-    _check_may_answer(actor, partner)
-    if partner.status != PartnerStatus.INVITED:
-        raise ValidationError(_("This invitation has already been answered."))
-    partner.status = PartnerStatus.DECLINED
-    partner.responded_at = timezone.now()
-    partner.responded_by = actor
-    partner.save(update_fields=["status", "responded_at", "responded_by"])
-    audit_log(
-        actor=actor,
-        action="partner.decline",
-        obj=partner,
-        project=partner.project,
-        organisation=partner.organisation,
-    )
-    return partner
 
 
 @transaction.atomic
 def partnership_leave(*, actor, partner: Partner) -> Partner:
     """The partner organisation leaves: the project no longer sees its people, its coordinators
     lose their role; what its people did in the project (enrolments, hours, certificates) stays."""
-    partner = (
-        Partner.objects.select_for_update()
-        .select_related("project", "organisation")
-        .get(pk=partner.pk)
-    )
-    _check_may_answer(actor, partner)
+    partner = _partner_to_answer(actor, partner)
     if partner.role == PartnerRole.LEAD:
         raise ValidationError(_("The lead organisation cannot leave its own project."))
     if partner.status != PartnerStatus.ACCEPTED:
         raise ValidationError(_("Only a partner that takes part can leave."))
-    partner.status = PartnerStatus.LEFT
-    partner.responded_at = timezone.now()
-    partner.responded_by = actor
-    partner.save(update_fields=["status", "responded_at", "responded_by"])
     removed = list(partner.memberships.values_list("user__email", flat=True))
     partner.memberships.all().delete()
-    audit_log(
+    return _record_answer(
+        partner,
         actor=actor,
+        status=PartnerStatus.LEFT,
         action="partner.leave",
-        obj=partner,
-        project=partner.project,
-        organisation=partner.organisation,
         data={"memberships_removed": removed},
     )
-    return partner
 
 
 # --- Activities and venues ---------------------------------------------------------------------
