@@ -235,3 +235,19 @@ def test_a_new_employer_name_with_invisible_characters_is_refused(world, future_
         "Yra nematomas arba valdymo simbolis (U+00AD): įrašykite tekstą be jo."
     ]
     assert Organisation.objects.count() == organisations
+
+
+def test_an_employer_typed_by_name_is_never_reused_silently(world, future_cohort):
+    """Typing an existing institution's name does not file the applicant under it unseen: the
+    form says to choose it from the list, and nothing is written."""
+    before = Person.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        apply(
+            future_cohort,
+            None,
+            new_organisation_name=world.lead.name.upper(),
+            new_organisation_type="library",
+            new_organisation_municipality=world.lead.municipality,
+        )
+    assert "jau yra darbdavių sąraše" in " ".join(caught.value.messages)
+    assert Person.objects.count() == before

@@ -497,9 +497,11 @@ def _tell_already_applied(enrolment: Enrolment, *, language: str) -> Enrolment:
 
 def _organisation_for_application(*, name: str, type: str, municipality: str) -> Organisation:  # noqa: A002
     name = " ".join(name.split())
-    existing = Organisation.objects.filter(name__iexact=name, municipality=municipality).first()
-    if existing is not None:
-        return existing
+    if Organisation.objects.filter(name__iexact=name, municipality=municipality).exists():
+        # Never reused silently (kvalis.ownership): the applicant picks it from the list.
+        raise ValidationError(
+            _("%(name)s is already in the list of employers: choose it there.") % {"name": name}
+        )
     organisation = Organisation(name=name, type=type or "other", municipality=municipality)
     organisation.full_clean()
     organisation.save()
