@@ -183,11 +183,16 @@ def test_frozen_data_survives_project_changes(world, issuer, client):
 def test_revoke_needs_a_reason_and_keeps_the_row(world, issuer):
     certificate = services.certificate_issue(enrolment=completer(world), actor=world.alice)
     with pytest.raises(ValidationError):
-        services.certificate_revoke(certificate=certificate, actor=world.alice, reason="  ")
+        services.certificate_revoke(
+            certificate=certificate, actor=world.alice, reason="  ", statement="issued_in_error"
+        )
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID
     services.certificate_revoke(
-        certificate=certificate, actor=world.alice, reason="Klaidingai išduotas"
+        certificate=certificate,
+        actor=world.alice,
+        reason="Klaidingai išduotas",
+        statement="issued_in_error",
     )
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REVOKED
@@ -195,7 +200,9 @@ def test_revoke_needs_a_reason_and_keeps_the_row(world, issuer):
     assert certificate.revoked_by == world.alice and certificate.revoked_at
     assert AuditEntry.objects.filter(action="certificate.revoke").count() == 1
     with pytest.raises(ValidationError):
-        services.certificate_revoke(certificate=certificate, actor=world.alice, reason="vėl")
+        services.certificate_revoke(
+            certificate=certificate, actor=world.alice, reason="vėl", statement="issued_in_error"
+        )
 
 
 def test_reissue_gives_a_new_number_and_links_both_ways(world, issuer):
@@ -309,6 +316,7 @@ def test_bulk_issue_skips_revoked_and_replaced_certificates(
         certificate=services.certificate_issue(enrolment=revoked, actor=world.alice),
         actor=world.alice,
         reason="Klaidingai išduotas",
+        statement="issued_in_error",
     )
     replaced = completer(world, last="Pakeista")
     new = services.certificate_reissue(
@@ -316,7 +324,9 @@ def test_bulk_issue_skips_revoked_and_replaced_certificates(
         actor=world.alice,
         reason="Pataisyta pavardė",
     )
-    services.certificate_revoke(certificate=new, actor=world.alice, reason="Klaida")
+    services.certificate_revoke(
+        certificate=new, actor=world.alice, reason="Klaida", statement="issued_in_error"
+    )
     waiting = completer(world, last="Laukianti")
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
@@ -335,7 +345,9 @@ def test_batch_rechecks_revoked_certificates_under_the_lock(world, issuer, monke
     revoked = completer(world, last="Panaikinta")
     batch = services.certificate_issue_bulk(cohort=world.cohort, actor=world.alice)
     certificate = services.certificate_issue(enrolment=revoked, actor=world.alice, notify=False)
-    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    services.certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Klaida", statement="issued_in_error"
+    )
     original = services._eligible
 
     def stale(enrolments):
@@ -350,7 +362,9 @@ def test_batch_rechecks_revoked_certificates_under_the_lock(world, issuer, monke
 def test_single_issue_refuses_an_enrolment_with_a_revoked_certificate(world, issuer):
     enrolment = completer(world)
     certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
-    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    services.certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Klaida", statement="issued_in_error"
+    )
     with pytest.raises(ValidationError, match="panaikintas"):
         services.certificate_issue(enrolment=enrolment, actor=world.alice)
     assert Certificate.objects.filter(enrolment=enrolment).count() == 1
@@ -380,7 +394,9 @@ def test_reissue_refuses_an_enrolment_no_longer_confirmed_or_completed(world, is
 def test_reissue_of_a_revoked_certificate_refused_while_another_is_valid(world, issuer):
     enrolment = completer(world)
     revoked = services.certificate_issue(enrolment=enrolment, actor=world.alice)
-    services.certificate_revoke(certificate=revoked, actor=world.alice, reason="Klaida")
+    services.certificate_revoke(
+        certificate=revoked, actor=world.alice, reason="Klaida", statement="issued_in_error"
+    )
     valid = CertificateFactory(enrolment=enrolment, issuer=issuer)  # e.g. issued again earlier
     with pytest.raises(ValidationError, match="kitą galiojantį šios grupės pažymėjimą"):
         services.certificate_reissue(certificate=revoked, actor=world.alice, reason="Dar kartą")

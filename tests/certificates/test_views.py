@@ -33,13 +33,17 @@ def test_verification_page_shows_a_valid_certificate_without_contact_data(client
         assert private not in response.text
 
 
-def test_verification_page_shows_revocation_date_and_reason(client, world, certificate):
+def test_verification_page_shows_revocation_date_and_statement_only(client, world, certificate):
     services.certificate_revoke(
-        certificate=certificate, actor=world.alice, reason="Dokumentai suklastoti"
+        certificate=certificate,
+        actor=world.alice,
+        reason="Dokumentai suklastoti",
+        statement="withdrawn",
     )
     response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
     assert "Šis pažymėjimas panaikintas." in response.text
-    assert "Dokumentai suklastoti" in response.text
+    assert "Atšauktas išdavėjo" in response.text
+    assert "Dokumentai suklastoti" not in response.text
     certificate.refresh_from_db()
     assert certificate.revoked_at.strftime("%Y-%m-%d") in response.text
 
@@ -99,7 +103,9 @@ def test_participant_lists_and_downloads_own_certificate(client, world, particip
 def test_participant_cannot_download_own_revoked_certificate(client, world, participant):
     user, enrolment = participant
     certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
-    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    services.certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Klaida", statement="issued_in_error"
+    )
     client.force_login(user)
     response = client.get(reverse("certificates:my_certificate_pdf", args=[certificate.pk]))
     assert response.status_code == 404
@@ -224,7 +230,9 @@ def test_revoke_view_for_three_personas_and_bad_input(client, world, certificate
     assert response.status_code == 400
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID
-    response = client.post(url, {"revoke-reason": "Klaidingai išduotas"})
+    response = client.post(
+        url, {"revoke-reason": "Klaidingai išduotas", "revoke-statement": "issued_in_error"}
+    )
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REVOKED
@@ -332,7 +340,9 @@ def test_list_pages_run_a_fixed_number_of_queries(client, world, issuer, name):
 def test_cohort_page_does_not_offer_to_issue_a_revoked_certificate_again(
     client, world, certificate
 ):
-    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    services.certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Klaida", statement="issued_in_error"
+    )
     client.force_login(world.alice)
     response = client.get(
         reverse("certificates:cohort", args=[world.project.code, world.cohort.pk])
@@ -365,7 +375,9 @@ def test_cohort_page_does_not_offer_to_issue_a_revoked_certificate_again(
 def test_reissue_of_a_revoked_certificate_while_another_is_valid_says_why(
     client, world, certificate, issuer
 ):
-    services.certificate_revoke(certificate=certificate, actor=world.alice, reason="Klaida")
+    services.certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Klaida", statement="issued_in_error"
+    )
     valid = CertificateFactory(enrolment=certificate.enrolment, issuer=issuer)
     client.force_login(world.alice)
     page = client.get(reverse("certificates:detail", args=[world.project.code, certificate.pk]))
@@ -447,6 +459,7 @@ def test_verification_page_dates_a_replacement_by_the_new_certificate(client, wo
         certificate=certificate,
         actor=world.alice,
         reason="Klaida",
+        statement="issued_in_error",
         when=datetime(2014, 6, 2, 10, tzinfo=vilnius),
     )
     new = services.certificate_reissue(

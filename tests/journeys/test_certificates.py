@@ -1,6 +1,6 @@
 """A third party verifies a certificate in a real browser; the coordinator revokes it in another
-browser; the third party reloads and sees it revoked, with the reason. The public verification
-pages pass axe-core (WCAG 2.1 AA)."""
+browser; the third party reloads and sees it revoked, with the public statement (never the
+internal reason). The public verification pages pass axe-core (WCAG 2.1 AA)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -56,7 +56,8 @@ def test_third_party_sees_a_certificate_revoked_after_the_coordinator_revokes_it
         f"{live_server.url}/projects/{world.project.code}/certificates/{certificate.pk}/"
     )
     assert axe_violations(coordinator) == []
-    coordinator.get_by_label("Priežastis").first.fill(REASON)
+    coordinator.get_by_label("Viešas pranešimas").select_option(label="Išduotas per klaidą")
+    coordinator.get_by_label("Vidinė priežastis").fill(REASON)
     coordinator.get_by_role("button", name="Panaikinti pažymėjimą").click()
     expect(
         coordinator.get_by_text(f"Pažymėjimas {certificate.number} panaikintas.")
@@ -65,5 +66,7 @@ def test_third_party_sees_a_certificate_revoked_after_the_coordinator_revokes_it
     # The employer reloads the verification page.
     page.reload()
     expect(page.get_by_role("heading", name="Šis pažymėjimas panaikintas.")).to_be_visible()
-    expect(page.get_by_text(REASON)).to_be_visible()
+    # The public read the statement the coordinator chose, never the internal reason.
+    expect(page.get_by_text("Išduotas per klaidą")).to_be_visible()
+    expect(page.get_by_text(REASON)).to_have_count(0)
     assert axe_violations(page) == []

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from kvalis.surveys.models import SurveyParticipation, SurveyResponse
 from kvalis.surveys.services import (
+    survey_close,
     survey_response_submit,
     survey_template_copy,
     survey_template_default_ensure,
@@ -110,6 +111,11 @@ def test_participant_answers_then_coordinator_sees_results(
     page.goto(f"{live_server.url}/my/surveys/{survey.public_id}/")
     expect(page.get_by_text("Į šią apklausą jau atsakėte. Ačiū!")).to_be_visible()
     expect(page.get_by_role("button", name="Siųsti atsakymus")).to_have_count(0)
+
+    # Results change only by published batches, never by one answer: closing the survey
+    # publishes it (never published before, so all six answers at once).
+    survey.refresh_from_db()
+    survey_close(survey=survey, actor=open_survey["coordinator"])
 
     # The coordinator opens the results of the activity.
     coordinator_page = new_context(viewport={"width": 1280, "height": 900}).new_page()

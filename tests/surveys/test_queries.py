@@ -13,7 +13,7 @@ from tests.factories import (
     SurveyFactory,
     UserFactory,
 )
-from tests.surveys.conftest import full_answers
+from tests.surveys.conftest import full_answers, publish_all
 
 
 def _queries(client, url) -> int:
@@ -44,6 +44,7 @@ def test_pages_run_a_fixed_number_of_queries(sw, client):
         survey_response_submit(
             survey=sw.survey, person=person, answers=full_answers(sw.questions, text="Gerai")
         )
+    publish_all()
     code = sw.world.project.code
     pages = {
         "index": (sw.world.alice, reverse("surveys:index", args=[code])),
@@ -60,6 +61,7 @@ def test_pages_run_a_fixed_number_of_queries(sw, client):
     _grow(sw, 4, participant)
     for person in sw.participants2:
         survey_response_submit(survey=sw.survey, person=person, answers=full_answers(sw.questions))
+    publish_all()
     after = {}
     for name, (user, url) in pages.items():
         client.force_login(user)

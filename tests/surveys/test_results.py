@@ -16,7 +16,7 @@ from kvalis.surveys.selectors import (
 )
 from kvalis.surveys.services import survey_response_submit
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
-from tests.surveys.conftest import full_answers
+from tests.surveys.conftest import full_answers, publish_all
 
 
 def _answer(sw, people, overalls, texts=None):
@@ -27,6 +27,7 @@ def _answer(sw, people, overalls, texts=None):
             person=person,
             answers=full_answers(sw.questions, overall=overall, text=text),
         )
+    publish_all()
 
 
 def test_fewer_than_five_answers_are_withheld_entirely(sw):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from kvalis.surveys.models import Question, Survey, SurveyParticipation, SurveyResponse
 from kvalis.surveys.services import survey_response_submit
 from tests.factories import CohortFactory, SurveyFactory
-from tests.surveys.conftest import full_answers
+from tests.surveys.conftest import full_answers, publish_all
 
 # (URL name, kwargs builder, method) for every coordinator-only page.
 MANAGEMENT = [
@@ -104,6 +104,7 @@ def _fill(sw, people):
             person=person,
             answers=full_answers(sw.questions, text=f"Pastaba {person.pk}"),
         )
+    publish_all()
 
 
 @pytest.mark.parametrize("suffix", ["", "_xlsx"])

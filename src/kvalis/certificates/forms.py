@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kvalis.certificates.models import CertificateIssuer
+from kvalis.certificates.models import REVOKE_STATEMENTS, CertificateIssuer
 from kvalis.organisations.models import Organisation
 
 
@@ -46,6 +46,21 @@ class ActivitySettingsForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RevokeForm(forms.Form):
+    statement = forms.ChoiceField(
+        label=_("Public statement"),
+        choices=[("", "—")] + [(s.value, s.label) for s in REVOKE_STATEMENTS],
+        help_text=_("All that the public verification page and the API say about the revocation."),
+        error_messages={"required": _("Choose what the public is told about the revocation.")},
+    )
+    reason = forms.CharField(
+        label=_("Internal reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Seen only by the project's coordinators."),
     )
 
 

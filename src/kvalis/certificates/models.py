@@ -6,11 +6,13 @@ reissue never delete: the old row stays, marked revoked or replaced.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PREFIX_VALIDATOR = RegexValidator(
@@ -121,11 +123,34 @@ class CertificateStatus(models.TextChoices):
     REPLACED = "replaced", _("replaced")
 
 
+class RevocationStatement(models.TextChoices):
+    """What the public verification page and the API say about a revocation, instead of the
+    internal reason (which may be about someone's health or conduct)."""
+
+    ISSUED_IN_ERROR = "issued_in_error", _("Issued in error")
+    REPLACED = "replaced", _("Replaced by a new certificate")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the issuer")
+    REQUESTED_BY_HOLDER = "requested_by_holder", _("Requested by the holder")
+
+
+# What a coordinator may state when revoking; "replaced" is stated by reissuing, which links
+# the replacement.
+REVOKE_STATEMENTS = [s for s in RevocationStatement if s != RevocationStatement.REPLACED]
+
+
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     RUNNING = "running", _("in progress")
+    MAILING = "mailing", _("e-mailing")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+
+
+ACTIVE_BATCH_STATUSES = (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.MAILING)
+
+# A running batch beats at least once per chunk (a few minutes of PDFs at most) and once per
+# e-mail; one silent for longer has lost its worker (killed, restarted) and is offered for retry.
+STALE_AFTER = timedelta(minutes=10)
 
 
 class CertificateBatch(models.Model):
@@ -151,6 +176,10 @@ class CertificateBatch(models.Model):
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The run that holds the batch (a token of its own) and when it last showed it is alive: a
+    # second run (a retry, a duplicate task) leaves a live batch alone and takes over a silent one.
+    runner = models.CharField(max_length=32, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate batch")
@@ -172,6 +201,25 @@ class CertificateBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+    @property
+    def interrupted(self) -> bool:
+        """Queued or running, but silent for longer than STALE_AFTER: its worker is gone."""
+        if self.status not in ACTIVE_BATCH_STATUSES:
+            return False
+        return (self.heartbeat_at or self.created_at) < timezone.now() - STALE_AFTER
+
+    @property
+    def retryable(self) -> bool:
+        return self.interrupted or self.status == BatchStatus.FAILED
+
+    @property
+    def polling(self) -> bool:
+        return self.status in ACTIVE_BATCH_STATUSES and not self.interrupted
+
+    @property
+    def status_label(self) -> str:
+        return _("interrupted") if self.interrupted else self.get_status_display()
 
 
 def certificate_pdf_path(instance: "Certificate", filename: str) -> str:
@@ -240,7 +288,14 @@ class Certificate(models.Model):
     hours = models.DecimalField(_("academic hours"), max_digits=6, decimal_places=1)
     data = models.JSONField(_("certified data"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    # Internal: seen only by the project's coordinators. The public see `revocation_statement`.
+    revoked_reason = models.TextField(_("internal reason for revocation"), blank=True)
+    revocation_statement = models.CharField(
+        _("public statement on revocation"),
+        max_length=32,
+        choices=RevocationStatement.choices,
+        blank=True,
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),
@@ -258,6 +313,9 @@ class Certificate(models.Model):
         related_name="replaced_by",
     )
     pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, blank=True)
+    # Set only after the mail backend took the message: what the pages count as e-mailed, and
+    # what a mail run that starts again skips.
+    mailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate")
@@ -285,6 +343,13 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(status="valid") | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
                 name="certificates_revocation_has_date_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="valid", revocation_statement="")
+                    | Q(~Q(status="valid"), revocation_statement__in=RevocationStatement.values)
+                ),
+                name="certificates_revocation_has_public_statement",
             ),
         ]
         indexes = [models.Index(fields=["project", "status"])]

@@ -58,6 +58,22 @@ def mailable(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
 
 
 @dataclass
+class BatchMailCounts:
+    mailed: int  # the backend took their message (`mailed_at`), counted per recipient
+    total: int  # those e-mailed and those still to be
+    no_address: int  # valid certificates of people without an e-mail address
+
+
+def batch_mail_counts(batch) -> BatchMailCounts:
+    """What a batch's page says about its e-mails: only what its certificates record."""
+    certificates = batch.certificates.all()
+    mailed = certificates.filter(mailed_at__isnull=False).count()
+    waiting = mailable(certificates.filter(mailed_at__isnull=True)).count()
+    no_address = certificates.filter(status=CertificateStatus.VALID, person__email="").count()
+    return BatchMailCounts(mailed=mailed, total=mailed + waiting, no_address=no_address)
+
+
+@dataclass
 class CohortRow:
     enrolment: Enrolment
     completion: object | None

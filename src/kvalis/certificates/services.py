@@ -16,12 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kvalis.attendance.selectors import completion_for_enrolments
 from kvalis.audit.services import audit_log
 from kvalis.certificates.models import (
+    ACTIVE_BATCH_STATUSES,
+    REVOKE_STATEMENTS,
+    STALE_AFTER,
     ActivityCertificateSettings,
     BatchStatus,
     Certificate,
@@ -29,10 +33,11 @@ from kvalis.certificates.models import (
     CertificateCounter,
     CertificateIssuer,
     CertificateStatus,
+    RevocationStatement,
     certificate_pdf_path,
 )
 from kvalis.certificates.pdf import hours_text
-from kvalis.certificates.selectors import other_valid_certificate
+from kvalis.certificates.selectors import mailable, other_valid_certificate
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Activity, Cohort, Project
 
@@ -382,77 +387,73 @@ def _start_batch(*, cohort: Cohort, actor) -> CertificateBatch:
     return batch
 
 
+class _Displaced(Exception):
+    """This run lost its batch to another (a retry after it fell silent): it stops at once."""
+
+
+def _claim(batch_id: int) -> str | None:
+    """Take the batch for this run: a queued one, or one whose runner fell silent. Returns the
+    run's token, or None when a live run holds it or it has finished."""
+    token = secrets.token_hex(8)
+    now = timezone.now()
+    silent = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALE_AFTER)
+    taken = (
+        CertificateBatch.objects.filter(pk=batch_id)
+        .filter(
+            Q(status=BatchStatus.QUEUED, runner="") | (Q(status__in=ACTIVE_BATCH_STATUSES) & silent)
+        )
+        .update(
+            runner=token,
+            heartbeat_at=now,
+            status=Case(
+                When(status=BatchStatus.QUEUED, then=Value(BatchStatus.RUNNING)),
+                default=F("status"),
+            ),
+        )
+    )
+    return token if taken else None
+
+
+def _beat(batch_id: int, token: str, **fields) -> None:
+    """Show that this run is alive (and record `fields` with it), or stop if it was displaced."""
+    alive = CertificateBatch.objects.filter(pk=batch_id, runner=token).update(
+        heartbeat_at=timezone.now(), **fields
+    )
+    if not alive:
+        raise _Displaced
+
+
 def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> CertificateBatch:
-    """Do a batch's work: number and insert in chunks, render their PDFs, e-mail them."""
+    """Do a batch's work: number and insert in chunks (with their PDFs), then e-mail them.
+
+    Resumable: progress is the batch's own rows (its certificates, their `mailed_at`), so a run
+    after a crash issues only to whoever is still waiting and mails only whoever was not mailed.
+    A run that finds another one alive on the batch leaves it alone."""
+    token = _claim(batch_id)
     batch = CertificateBatch.objects.select_related("cohort__activity", "created_by").get(
         pk=batch_id
     )
-    if batch.finished:
+    if token is None:
         return batch
     try:
-        settings_ = _settings_for(batch.cohort.activity)
-        chosen_all, completion = _eligible(_enrolment_qs().filter(cohort=batch.cohort))
-        enrolment_ids = [e.pk for e in chosen_all]
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.RUNNING, total=len(enrolment_ids), done=0
-        )
-        issued: list[int] = []
-        for start in range(0, len(enrolment_ids), CHUNK):
-            ids = enrolment_ids[start : start + CHUNK]
-            # One transaction per chunk: numbers, PDFs and rows commit together or not at all
-            # (a PDF file left by a failed chunk is overwritten when it is issued again).
-            with transaction.atomic():
-                # Re-check under the lock: a coordinator may have issued one in the meantime.
-                locked = list(_enrolment_qs().select_for_update(of=("self",)).filter(pk__in=ids))
-                holders = _with_certificates(ids)
-                chosen = [
-                    e
-                    for e in locked
-                    if e.status == EnrolmentStatus.CONFIRMED and e.pk not in holders
-                ]
-                now = timezone.now()
-                certificates = _number_and_insert(
-                    [
-                        _build(
-                            enrolment=e,
-                            issuer=settings_.issuer,
-                            settings_=settings_,
-                            hours=completion[e.pk].hours,
-                            issued_at=now,
-                            actor=batch.created_by,
-                            batch=batch,
-                        )
-                        for e in chosen
-                    ],
-                    with_pdfs=True,
-                )
-                issued += [c.pk for c in certificates]
-                last = start + len(ids) >= len(enrolment_ids)
-                CertificateBatch.objects.filter(pk=batch.pk).update(
-                    done=start + len(ids),
-                    **({"status": BatchStatus.DONE, "finished_at": timezone.now()} if last else {}),
-                )
-                if last:
-                    audit_log(
-                        actor=batch.created_by,
-                        action="certificate.issue_bulk_done",
-                        obj=batch,
-                        project=batch.cohort.activity.project,
-                        summary=str(batch.cohort),
-                        data={"issued": len(issued)},
-                    )
-                    if send_mail and issued:
-                        transaction.on_commit(lambda ids=tuple(issued): _queue_mail(list(ids)))
-        if not enrolment_ids:
-            CertificateBatch.objects.filter(pk=batch.pk).update(
-                status=BatchStatus.DONE, finished_at=timezone.now()
+        if batch.status == BatchStatus.RUNNING:
+            _issue_waiting(batch, token=token, send_mail=send_mail)
+            batch.refresh_from_db()
+        if batch.status == BatchStatus.MAILING:
+            certificates_mail(
+                certificate_ids=list(batch.certificates.values_list("pk", flat=True)),
+                beat=lambda: _beat(batch.pk, token),
             )
+            _beat(batch.pk, token, status=BatchStatus.DONE, finished_at=timezone.now())
+    except _Displaced:
+        logger.info("Certificate batch %s was taken over by another run", batch.pk)
     except Exception as error:
-        # Chunks already committed stay issued (numbers without gaps); the rest can be issued
-        # again from the cohort page. The coordinator sees what happened, the log the details.
+        # Chunks already committed stay issued (numbers without gaps) and e-mails sent stay
+        # recorded; a retry from the batch's page does the rest. The coordinator sees what
+        # happened, the log the details.
         logger.exception("Certificate batch %s failed", batch.pk)
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else ""
-        CertificateBatch.objects.filter(pk=batch.pk).update(
+        CertificateBatch.objects.filter(pk=batch.pk, runner=token).update(
             status=BatchStatus.FAILED,
             error=message or _("An unexpected error stopped the issue; try again."),
             finished_at=timezone.now(),
@@ -462,15 +463,151 @@ def certificate_batch_run(*, batch_id: int, send_mail: bool = True) -> Certifica
     return batch
 
 
+def _issue_waiting(batch: CertificateBatch, *, token: str, send_mail: bool) -> None:
+    """Issue to the cohort's completers still waiting, a chunk per transaction; then move the
+    batch on to e-mailing (or to done)."""
+    settings_ = _settings_for(batch.cohort.activity)
+    waiting, completion = _eligible(_enrolment_qs().filter(cohort=batch.cohort))
+    enrolment_ids = [e.pk for e in waiting]
+    already = batch.certificates.count()  # issued by an earlier run of this batch
+    _beat(batch.pk, token, total=already + len(enrolment_ids), done=already)
+    for start in range(0, len(enrolment_ids), CHUNK):
+        ids = enrolment_ids[start : start + CHUNK]
+        # One transaction per chunk: numbers, PDFs and rows commit together or not at all
+        # (a PDF file left by a failed chunk is overwritten when it is issued again).
+        with transaction.atomic():
+            _beat(batch.pk, token)
+            # Re-check under the lock: a coordinator may have issued one in the meantime.
+            locked = list(_enrolment_qs().select_for_update(of=("self",)).filter(pk__in=ids))
+            holders = _with_certificates(ids)
+            chosen = [
+                e for e in locked if e.status == EnrolmentStatus.CONFIRMED and e.pk not in holders
+            ]
+            now = timezone.now()
+            _number_and_insert(
+                [
+                    _build(
+                        enrolment=e,
+                        issuer=settings_.issuer,
+                        settings_=settings_,
+                        hours=completion[e.pk].hours,
+                        issued_at=now,
+                        actor=batch.created_by,
+                        batch=batch,
+                    )
+                    for e in chosen
+                ],
+                with_pdfs=True,
+            )
+            # What the page shows is what committed: the batch's own certificates.
+            _beat(batch.pk, token, done=batch.certificates.count())
+    with transaction.atomic():
+        issued = batch.certificates.count()
+        to_mail = send_mail and mailable(batch.certificates.filter(mailed_at__isnull=True)).exists()
+        # Those left out under the lock were issued by someone else: the total is what was issued.
+        _beat(
+            batch.pk,
+            token,
+            total=issued,
+            done=issued,
+            status=BatchStatus.MAILING if to_mail else BatchStatus.DONE,
+            finished_at=None if to_mail else timezone.now(),
+        )
+        if issued == already and already:
+            return  # a retry after the issuing was complete: nothing new to record
+        audit_log(
+            actor=batch.created_by,
+            action="certificate.issue_bulk_done",
+            obj=batch,
+            project=batch.cohort.activity.project,
+            summary=str(batch.cohort),
+            data={"issued": issued},
+        )
+
+
+def certificate_mail_retry(*, certificate: Certificate, actor) -> None:
+    """E-mail one certificate whose e-mail never went (its task died, or it was issued without
+    one). A certificate of a batch is e-mailed by retrying the batch; one issued moments ago is
+    still on its way."""
+    if certificate.mailed_at is not None:
+        raise ValidationError(_("This certificate was already e-mailed."))
+    if not mailable(Certificate.objects.filter(pk=certificate.pk)).exists():
+        raise ValidationError(
+            _("Only a valid certificate of someone with an e-mail address is e-mailed.")
+        )
+    if certificate.issued_at > timezone.now() - STALE_AFTER:
+        raise ValidationError(
+            _("The e-mail is still being sent; if it has not gone in a few minutes, try again.")
+        )
+    audit_log(
+        actor=actor,
+        action="certificate.mail_retry",
+        obj=certificate,
+        project=certificate.project,
+        data={"number": certificate.number},
+    )
+    from kvalis.certificates.tasks import mail_certificates
+
+    transaction.on_commit(lambda: mail_certificates.enqueue(certificate_ids=[certificate.pk]))
+
+
+def certificate_batch_retry(*, batch: CertificateBatch, actor) -> CertificateBatch:
+    """Queue an interrupted (or failed) batch again; the run picks up where the last one
+    stopped, so nobody gets a second certificate or a second e-mail."""
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == BatchStatus.DONE:
+            raise ValidationError(_("This bulk issue has finished; there is nothing to retry."))
+        if not batch.retryable:
+            raise ValidationError(
+                _(
+                    "This bulk issue is still running; wait for it, or retry when it is shown "
+                    "as interrupted."
+                )
+            )
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.QUEUED,
+            runner="",
+            heartbeat_at=timezone.now(),
+            error="",
+            finished_at=None,
+        )
+        audit_log(
+            actor=actor,
+            action="certificate.issue_bulk_retry",
+            obj=batch,
+            project=batch.project,
+            summary=str(batch.cohort),
+            data={"status": batch.status, "done": batch.done, "total": batch.total},
+        )
+        from kvalis.certificates.tasks import run_certificate_batch
+
+        transaction.on_commit(lambda: run_certificate_batch.enqueue(batch_id=batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
 # --- revoke and reissue -----------------------------------------------------------------------
 
 
 def certificate_revoke(
-    *, certificate: Certificate, actor, reason: str, when: datetime | None = None
+    *,
+    certificate: Certificate,
+    actor,
+    reason: str,
+    statement: str,
+    when: datetime | None = None,
 ) -> Certificate:
+    """Revoke a valid certificate. `reason` is internal (the project's coordinators read it);
+    `statement`, one of REVOKE_STATEMENTS, is all the public verification page and API say."""
     reason = (reason or "").strip()
+    errors = {}
     if not reason:
-        raise ValidationError({"reason": _("Say why the certificate is revoked.")})
+        errors["reason"] = _("Say why the certificate is revoked.")
+    if statement not in REVOKE_STATEMENTS:
+        errors["statement"] = _("Choose what the public is told about the revocation.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != CertificateStatus.VALID:
@@ -478,17 +615,27 @@ def certificate_revoke(
         certificate.status = CertificateStatus.REVOKED
         certificate.revoked_at = when or timezone.now()
         certificate.revoked_reason = reason
+        certificate.revocation_statement = statement
         certificate.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         certificate.full_clean(exclude=["pdf"])
-        certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+        certificate.save(update_fields=[*REVOCATION_FIELDS])
         audit_log(
             actor=actor,
             action="certificate.revoke",
             obj=certificate,
             project=certificate.project,
-            data={"number": certificate.number, "reason": reason},
+            data={"number": certificate.number, "reason": reason, "statement": str(statement)},
         )
     return certificate
+
+
+REVOCATION_FIELDS = (
+    "status",
+    "revoked_at",
+    "revoked_reason",
+    "revocation_statement",
+    "revoked_by",
+)
 
 
 def certificate_reissue(
@@ -530,8 +677,10 @@ def certificate_reissue(
             old.revoked_reason = reason
             old.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         old.status = CertificateStatus.REPLACED
+        # Publicly a replacement, whatever it was revoked for: the internal reason stays.
+        old.revocation_statement = RevocationStatement.REPLACED
         old.full_clean(exclude=["pdf"])
-        old.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+        old.save(update_fields=[*REVOCATION_FIELDS])
         new = _build(
             enrolment=enrolment,
             issuer=issuer,
@@ -597,7 +746,60 @@ def _deliver(ids: list[int]) -> None:
     deliver_certificates.enqueue(certificate_ids=ids)
 
 
-def _queue_mail(ids: list[int]) -> None:
-    from kvalis.certificates.tasks import mail_certificates
+def _certificate_message(certificate: Certificate):
+    from django.core.mail import EmailMultiAlternatives
+    from django.urls import reverse
 
-    mail_certificates.enqueue(certificate_ids=ids)
+    from kvalis.lib.mail import render_mail
+
+    user = certificate.person.user
+    context = {
+        "name": certificate.participant_name,
+        "number": certificate.number,
+        "activity": certificate.data.get("activity_title", ""),
+        "hours": hours_text(certificate.hours),
+        "my_url": reverse("certificates:my_certificates"),
+        "verify_url": reverse("certificates:verify", args=[certificate.verification_code]),
+    }
+    subject, text, html = render_mail(
+        template="certificates/emails/issued",
+        context=context,
+        language=(user.language if user else "") or "lt",
+    )
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[certificate.person.email])
+    message.attach_alternative(html, "text/html")
+    message.attach(
+        f"{certificate.number}.pdf", certificate_pdf_bytes(certificate), "application/pdf"
+    )
+    return message
+
+
+def certificates_mail(*, certificate_ids: Sequence[int], beat=None) -> int:
+    """E-mail participants their certificates (PDF attached), one message at a time over one
+    connection. Each certificate's `mailed_at` is set right after the backend took its message,
+    so a run that dies midway is finished by running it again, and whoever was e-mailed is not
+    e-mailed again. `beat` is called before each message (a batch's heartbeat). Returns how many
+    were sent now."""
+    from django.core.mail import mailers
+
+    pending = list(
+        mailable(Certificate.objects.filter(pk__in=certificate_ids, mailed_at__isnull=True))
+        .select_related("person__user")
+        .order_by("pk")
+    )
+    sent = 0
+    if not pending:
+        return sent
+    with mailers.default as connection:
+        for certificate in pending:
+            if beat is not None:
+                beat()
+            # Another run (the single-issue task, a duplicate) may have mailed it meanwhile.
+            if not Certificate.objects.filter(pk=certificate.pk, mailed_at__isnull=True).exists():
+                continue
+            connection.send_messages([_certificate_message(certificate)])
+            Certificate.objects.filter(pk=certificate.pk, mailed_at__isnull=True).update(
+                mailed_at=timezone.now()
+            )
+            sent += 1
+    return sent

@@ -4,9 +4,6 @@ from django.db import transaction
 from django.tasks import task
 
 from kvalis.certificates.models import Certificate
-from kvalis.certificates.pdf import hours_text
-from kvalis.certificates.selectors import mailable
-from kvalis.lib.mail import render_mail
 
 
 @task()
@@ -28,34 +25,8 @@ def deliver_certificates(*, certificate_ids: list[int]) -> None:
 
 @task()
 def mail_certificates(*, certificate_ids: list[int]) -> None:
-    """E-mail participants their certificates, each PDF attached, over one connection."""
-    from django.core.mail import EmailMultiAlternatives, mailers
-    from django.urls import reverse
+    """E-mail participants their certificates; whoever was already e-mailed is skipped, so the
+    task may run again after a crash."""
+    from kvalis.certificates.services import certificates_mail
 
-    from kvalis.certificates.services import certificate_pdf_bytes
-
-    messages = []
-    for certificate in mailable(Certificate.objects.filter(pk__in=certificate_ids)).select_related(
-        "person__user"
-    ):
-        user = certificate.person.user
-        language = (user.language if user else "") or "lt"
-        context = {
-            "name": certificate.participant_name,
-            "number": certificate.number,
-            "activity": certificate.data.get("activity_title", ""),
-            "hours": hours_text(certificate.hours),
-            "my_url": reverse("certificates:my_certificates"),
-            "verify_url": reverse("certificates:verify", args=[certificate.verification_code]),
-        }
-        subject, text, html = render_mail(
-            template="certificates/emails/issued", context=context, language=language
-        )
-        message = EmailMultiAlternatives(subject=subject, body=text, to=[certificate.person.email])
-        message.attach_alternative(html, "text/html")
-        message.attach(
-            f"{certificate.number}.pdf", certificate_pdf_bytes(certificate), "application/pdf"
-        )
-        messages.append(message)
-    if messages:
-        mailers.default.send_messages(messages)
+    certificates_mail(certificate_ids=certificate_ids)

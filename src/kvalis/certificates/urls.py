@@ -32,10 +32,12 @@ urlpatterns = [
         P + "cohorts/<int:cohort_pk>/issue-all/", views.cohort_issue_bulk, name="cohort_issue_bulk"
     ),
     path(P + "batches/<int:batch_pk>/", views.batch, name="batch"),
+    path(P + "batches/<int:batch_pk>/retry/", views.batch_retry, name="batch_retry"),
     path(P + "<int:certificate_pk>/", views.detail, name="detail"),
     path(P + "<int:certificate_pk>/pdf/", views.pdf, name="pdf"),
     path(P + "<int:certificate_pk>/revoke/", views.revoke, name="revoke"),
     path(P + "<int:certificate_pk>/reissue/", views.reissue, name="reissue"),
+    path(P + "<int:certificate_pk>/mail/", views.mail, name="mail"),
     path("projects/<slug:code>/people/<int:person_pk>/cpd/", views.person_cpd, name="person_cpd"),
     path(
         "projects/<slug:code>/people/<int:person_pk>/cpd/pdf/",

@@ -15,20 +15,21 @@ from kvalis.certificates.forms import (
     IssuerForm,
     ReasonForm,
     RegisterFilterForm,
+    RevokeForm,
     VerifyForm,
 )
 from kvalis.certificates.models import (
+    STALE_AFTER,
     ActivityCertificateSettings,
-    BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateIssuer,
     CertificateStatus,
 )
 from kvalis.certificates.selectors import (
+    batch_mail_counts,
     cohort_rows,
     cpd_record,
-    mailable,
     other_valid_certificate,
     project_certificates,
     require_register,
@@ -36,6 +37,8 @@ from kvalis.certificates.selectors import (
 from kvalis.enrolment.models import EnrolmentStatus
 from kvalis.lib.exports import csv_response, xlsx_response
 from kvalis.lib.pdf import render_pdf
+
+STALE_MINUTES = int(STALE_AFTER.total_seconds() // 60)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -243,9 +246,13 @@ def register_export(request: HttpRequest, code: str) -> HttpResponse:
         _("Issued"),
         _("Status"),
         _("Revoked"),
-        _("Reason"),
+        _("Public statement"),
         _("Replaced by"),
     ]
+    # The internal reason is the coordinators' alone; the funder's observer reads the statement.
+    internal = access.is_coordinator
+    if internal:
+        header.append(_("Internal reason"))
     rows = [
         [
             c.number,
@@ -257,8 +264,9 @@ def register_export(request: HttpRequest, code: str) -> HttpResponse:
             timezone.localtime(c.issued_at).date(),
             c.get_status_display(),
             timezone.localtime(c.revoked_at).date() if c.revoked_at else "",
-            c.revoked_reason,
+            c.get_revocation_statement_display() if c.revocation_statement else "",
             getattr(c, "replaced_by", None) and c.replaced_by.number or "",
+            *([c.revoked_reason] if internal else []),
         ]
         for c in certificates
     ]
@@ -402,20 +410,51 @@ def cohort_issue_bulk(request: HttpRequest, code: str, cohort_pk: int) -> HttpRe
 @login_required
 def batch(request: HttpRequest, code: str, batch_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
-    batch = get_object_or_404(
-        CertificateBatch.objects.select_related("cohort__activity"),
-        pk=batch_pk,
-        project=access.project,
-    )
+    batch = _batch(access, batch_pk)
     template = "certificates/batch.html"
     if request.htmx:
         template += "#progress"
-    mailed = unmailed = 0
-    if batch.status == BatchStatus.DONE:
-        mailed = mailable(batch.certificates.all()).count()
-        unmailed = batch.certificates.filter(status=CertificateStatus.VALID).count() - mailed
     return render(
-        request, template, _context(access, batch=batch, mailed=mailed, unmailed=unmailed)
+        request,
+        template,
+        _context(access, batch=batch, mail=batch_mail_counts(batch), stale_after=STALE_MINUTES),
+    )
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, code: str, batch_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.EDIT)
+    batch = _batch(access, batch_pk)
+    try:
+        services.certificate_batch_retry(batch=batch, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The bulk issue continues where it stopped."))
+    return redirect("certificates:batch", code=code, batch_pk=batch.pk)
+
+
+@login_required
+@require_POST
+def mail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
+    _access, certificate = _certificate(request, code, certificate_pk, Perm.EDIT)
+    try:
+        services.certificate_mail_retry(certificate=certificate, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The certificate is being e-mailed to the participant."))
+    return redirect("certificates:detail", code=code, certificate_pk=certificate.pk)
+
+
+def _batch(access, batch_pk: int) -> CertificateBatch:
+    return get_object_or_404(
+        CertificateBatch.objects.select_related("cohort__activity"),
+        pk=batch_pk,
+        project=access.project,
     )
 
 
@@ -443,7 +482,7 @@ def detail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse
             replacement=getattr(certificate, "replaced_by", None),
             can_edit=access.can(Perm.EDIT),
             other_valid=other_valid_certificate(certificate),
-            revoke_form=ReasonForm(prefix="revoke"),
+            revoke_form=RevokeForm(prefix="revoke"),
             reissue_form=ReasonForm(prefix="reissue"),
         ),
     )
@@ -458,12 +497,10 @@ def pdf(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
 
 def _reason_action(request, code, certificate_pk, prefix, service, done_message):
     access, certificate = _certificate(request, code, certificate_pk, Perm.EDIT)
-    form = ReasonForm(request.POST, prefix=prefix)
+    form = (RevokeForm if prefix == "revoke" else ReasonForm)(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            result = service(
-                certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
-            )
+            result = service(certificate=certificate, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -480,7 +517,7 @@ def _reason_action(request, code, certificate_pk, prefix, service, done_message)
             replacement=getattr(certificate, "replaced_by", None),
             can_edit=True,
             other_valid=other_valid_certificate(certificate),
-            revoke_form=form if prefix == "revoke" else ReasonForm(prefix="revoke"),
+            revoke_form=form if prefix == "revoke" else RevokeForm(prefix="revoke"),
             reissue_form=form if prefix == "reissue" else ReasonForm(prefix="reissue"),
         ),
         status=400,

@@ -2,21 +2,30 @@
 background task after the surrounding transaction commits.
 
 Templates: `<name>_subject.txt`, `<name>.txt`, `<name>.html` (e.g. "enrolment/emails/confirmed").
+The subject and the text part are plain text, rendered without HTML escaping (a name like
+O'Brien stays O'Brien, not O&#x27;Brien); only the HTML part is escaped.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a template with autoescaping off, includes too: for text that is not HTML."""
+    template = get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
 
 
 def render_mail(*, template: str, context: dict, language: str = "lt") -> tuple[str, str, str]:
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
+        text = render_plain_text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     return subject, text, html
 

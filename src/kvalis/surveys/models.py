@@ -8,6 +8,9 @@ Anonymity is a property of the schema, not a promise of the code:
 - `SurveyParticipation` says only that a person has answered a survey (a unique pair, no time and
   no link to the response). It is what stops a second answer and what reminders are based on.
 - Results are shown only for groups of at least `MIN_GROUP_SIZE` answers (see selectors.py).
+- Results show only published answers (`ResultsBatch`): a batch adds at least `MIN_GROUP_SIZE`
+  answers of a group, at most one batch a day, and only answers of days that are over, so no
+  single answer can be read by comparing results before and after it.
 """
 
 import uuid
@@ -184,6 +187,8 @@ class Survey(models.Model):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"))
     reminded_on = models.DateField(_("last reminder"), null=True, blank=True)
+    # The last day whose answers were counted into the audit log (one entry per day, no time).
+    answers_logged_through = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -223,6 +228,29 @@ class Survey(models.Model):
         return str(self.cohort) if self.cohort_id else self.activity.title
 
 
+class ResultsBatch(models.Model):
+    """Answers published together into a survey's results; results show nothing else."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="batches"
+    )
+    published_on = models.DateField(_("published on"))
+    responses = models.PositiveIntegerField(_("answers"))
+
+    class Meta:
+        verbose_name = _("published batch of results")
+        verbose_name_plural = _("published batches of results")
+        ordering = ["published_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "published_on"], name="surveys_batch_at_most_daily"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.published_on}: {self.responses}"
+
+
 class SurveyResponse(models.Model):
     """One participant's answers. Deliberately no link to the person and no time of day."""
 
@@ -240,6 +268,15 @@ class SurveyResponse(models.Model):
         related_name="survey_responses",
     )
     submitted_on = models.DateField(_("submitted on"))
+    batch = models.ForeignKey(
+        ResultsBatch,
+        verbose_name=_("published in"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="survey_responses",
+    )
 
     class Meta:
         verbose_name = _("survey response")

@@ -2,6 +2,8 @@
 
 Results of any group with fewer than `MIN_GROUP_SIZE` answers are withheld: not only the charts,
 also the free-text answers and the means, so that nobody's answers can be singled out.
+Results describe published answers only (`ResultsBatch`, see services.survey_results_publish):
+comparing them before and after one answer shows nothing.
 """
 
 import random
@@ -195,17 +197,22 @@ class QuestionResult:
 
 @dataclass
 class GroupResults:
-    """Results of one group (an activity or a cohort) for one questionnaire."""
+    """Results of one group (an activity or a cohort) for one questionnaire.
+
+    `responses` counts the published answers the results describe; `pending` those received
+    but not yet published."""
 
     template: SurveyTemplate
     responses: int
     participants: int
     withheld: bool
     questions: list[QuestionResult] = field(default_factory=list)
+    pending: int = 0
 
     @property
     def rate(self) -> Decimal | None:
-        return _rate(self.responses, self.participants)
+        # Who answered is no secret (reminders rest on it): the rate counts every answer.
+        return _rate(self.responses + self.pending, self.participants)
 
 
 def _participant_count(cohort_filter: Q) -> int:
@@ -214,6 +221,11 @@ def _participant_count(cohort_filter: Q) -> int:
         .distinct()
         .count()
     )
+
+
+def published_responses() -> QuerySet[SurveyResponse]:
+    """The answers results may describe: those of a published batch."""
+    return SurveyResponse.objects.filter(batch__isnull=False)
 
 
 def activity_results(activity: Activity) -> list[GroupResults]:
@@ -255,7 +267,8 @@ def _cohort_counts_by_template(activity: Activity) -> dict[int, dict]:
     """Answers to `activity`'s surveys per questionnaire (template id) and cohort."""
     counts: dict[int, dict] = {}
     for template, cohort, n in (
-        SurveyResponse.objects.filter(survey__activity=activity)
+        published_responses()
+        .filter(survey__activity=activity)
         .values("survey__template", "cohort")
         .annotate(n=Count("id"))
         .values_list("survey__template", "cohort", "n")
@@ -303,7 +316,8 @@ def cohort_response_counts(activity: Activity) -> list[dict]:
     cohorts = list(activity.cohorts.order_by("start_date", "name"))
     withheld = withheld_cohort_ids(activity)
     answers = dict(
-        SurveyResponse.objects.filter(cohort__activity=activity)
+        published_responses()
+        .filter(cohort__activity=activity)
         .values("cohort")
         .annotate(n=Count("id"))
         .values_list("cohort", "n")
@@ -339,25 +353,31 @@ def _results(
 ) -> list[GroupResults]:
     """Results grouped by questionnaire (surveys of one activity normally share one).
 
+    `responses`: all answers of the group, published or not; only published ones are described.
     `withhold`: the questionnaires (template ids) whose results are withheld whatever their size."""
-    counts = dict(
-        responses.values("survey__template")
+    counts: dict[int, dict[bool, int]] = {}
+    for template, published, n in (
+        responses.annotate(published=Q(batch__isnull=False))
+        .values("survey__template", "published")
         .annotate(n=Count("id"))
-        .values_list("survey__template", "n")
-    )
+        .values_list("survey__template", "published", "n")
+        .order_by()
+    ):
+        counts.setdefault(template, {})[bool(published)] = n
     templates = SurveyTemplate.objects.filter(pk__in=counts).order_by("pk")
     groups = []
     for template in templates:
-        n = counts[template.pk]
+        n = counts[template.pk].get(True, 0)
         group = GroupResults(
             template=template,
             responses=n,
             participants=participants,
             withheld=template.pk in withhold or n < MIN_GROUP_SIZE,
+            pending=counts[template.pk].get(False, 0),
         )
         if not group.withheld:
             group.questions = _question_results(
-                template, responses.filter(survey__template=template)
+                template, responses.filter(survey__template=template, batch__isnull=False)
             )
         groups.append(group)
     return groups
@@ -451,9 +471,12 @@ def project_satisfaction(project: Project) -> dict:
     """
     responses = SurveyResponse.objects.filter(survey__project=project).count()
     participants = sum(survey.participant_count for survey in project_surveys(project))
+    # Counts of answers received are not secret (who answered is known); the mean is of
+    # published answers only, like every result.
     group_sizes = {
         (activity, template): n
-        for activity, template, n in SurveyResponse.objects.filter(survey__project=project)
+        for activity, template, n in published_responses()
+        .filter(survey__project=project)
         .values("survey__activity", "survey__template")
         .annotate(n=Count("id"))
         .values_list("survey__activity", "survey__template", "n")
@@ -461,7 +484,10 @@ def project_satisfaction(project: Project) -> dict:
     }
     values: dict[tuple, list[int]] = {}
     for activity, template, value in Answer.objects.filter(
-        response__survey__project=project, question__key="overall", scale__isnull=False
+        response__survey__project=project,
+        response__batch__isnull=False,
+        question__key="overall",
+        scale__isnull=False,
     ).values_list("response__survey__activity", "response__survey__template", "scale"):
         values.setdefault((activity, template), []).append(value)
     answered = sum(len(group) for group in values.values())

@@ -1,12 +1,12 @@
 """Every write of the surveys app: questionnaires, surveys, invitations and anonymous answers."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from kvalis.people.models import Person
 from kvalis.projects.models import Activity, Cohort, Project
 from kvalis.surveys import defaults
 from kvalis.surveys.models import (
+    MIN_GROUP_SIZE,
     SCALE_MAX,
     SCALE_MIN,
     Answer,
@@ -24,6 +25,7 @@ from kvalis.surveys.models import (
     OpenMode,
     Question,
     QuestionKind,
+    ResultsBatch,
     Survey,
     SurveyParticipation,
     SurveyResponse,
@@ -370,13 +372,16 @@ def survey_update(
     return survey
 
 
-def survey_close(*, survey: Survey, actor) -> None:
+def survey_close(*, survey: Survey, actor, today: date | None = None) -> None:
+    """Close a survey; its results are then published (see survey_results_publish)."""
     if survey.status != SurveyStatus.OPEN:
         raise ValidationError(_("Only an open survey can be closed."))
-    survey.status = SurveyStatus.CLOSED
-    survey.full_clean()
-    survey.save(update_fields=["status"])
-    audit_log(actor=actor, action="survey.close", obj=survey, project=survey.project)
+    with transaction.atomic():
+        survey.status = SurveyStatus.CLOSED
+        survey.full_clean()
+        survey.save(update_fields=["status"])
+        audit_log(actor=actor, action="survey.close", obj=survey, project=survey.project)
+        survey_results_publish(survey=survey, actor=actor, today=today)
 
 
 def survey_remind(*, survey: Survey, actor, on: date | None = None) -> int:
@@ -533,13 +538,105 @@ def survey_response_submit(
             participation = SurveyParticipation(survey=survey, person=person)
             participation.full_clean(validate_constraints=False)
             participation.save()
-            # No actor: an audit entry with the person and a time could be matched to the answer.
-            audit_log(
-                actor=None,
-                action="survey.answer",
-                obj=survey,
-                project=survey.project,
-                summary=str(survey),
-            )
+            # No audit entry here: any entry written now, even dated to midnight, would sit
+            # between timed entries and give the answer's time away. The daily pass
+            # (survey_results_publish_due) records each day's answers as a count.
     except IntegrityError:
         raise ValidationError(already) from None
+
+
+# --- published results and the daily pass ---------------------------------------------------
+
+
+def survey_results_publish(*, survey: Survey, actor=None, today: date | None = None):
+    """Publish the answers that may join the survey's results now; returns the batch or None.
+
+    Results show published answers only, so what anyone sees changes only by a batch: at most
+    one a day, only of days that are over (closed surveys: every answer), and for each group
+    (the answers of one cohort) only when it adds at least MIN_GROUP_SIZE answers. A survey
+    whose results were never published gets everything at once when it is closed; afterwards
+    fewer than MIN_GROUP_SIZE late answers of a group stay out, as any later change would
+    show them one by one.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if (
+            survey.status == SurveyStatus.DRAFT
+            or survey.batches.filter(published_on=today).exists()
+        ):
+            return None
+        waiting = survey.responses.filter(batch__isnull=True)
+        if survey.status == SurveyStatus.OPEN:
+            waiting = waiting.filter(submitted_on__lt=today)
+        by_group = dict(
+            waiting.values("cohort").annotate(n=Count("id")).values_list("cohort", "n").order_by()
+        )
+        first_and_final = survey.status == SurveyStatus.CLOSED and not survey.batches.exists()
+        groups = [g for g, n in by_group.items() if first_and_final or n >= MIN_GROUP_SIZE]
+        if not groups:
+            return None
+        in_groups = Q(cohort__in=[g for g in groups if g is not None])
+        if None in groups:
+            in_groups |= Q(cohort__isnull=True)
+        chosen = waiting.filter(in_groups)
+        batch = ResultsBatch(
+            survey=survey, published_on=today, responses=sum(by_group[g] for g in groups)
+        )
+        batch.full_clean()
+        batch.save()
+        chosen.update(batch=batch)
+        audit_log(
+            actor=actor,
+            action="survey.results_publish",
+            obj=survey,
+            project=survey.project,
+            data={"published_on": today.isoformat(), "answers": batch.responses},
+        )
+    return batch
+
+
+def survey_answers_log(*, survey: Survey, today: date | None = None) -> int:
+    """Record in the audit log how many answers each finished day brought: one entry per survey
+    and day, naming the day and no time (the entry is written later, by the daily pass)."""
+    today = today or timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if survey.answers_logged_through is not None and survey.answers_logged_through >= yesterday:
+            return 0
+        days = survey.responses.filter(submitted_on__lt=today)
+        if survey.answers_logged_through is not None:
+            days = days.filter(submitted_on__gt=survey.answers_logged_through)
+        counts = list(
+            days.values("submitted_on")
+            .annotate(n=Count("id"))
+            .values_list("submitted_on", "n")
+            .order_by("submitted_on")
+        )
+        for day, n in counts:
+            audit_log(
+                actor=None,
+                action="survey.answers",
+                obj=survey,
+                project=survey.project,
+                summary=_("%(survey)s: answers on %(date)s: %(count)s")
+                % {"survey": survey, "count": n, "date": day.isoformat()},
+                data={"date": day.isoformat(), "answers": n},
+            )
+        survey.answers_logged_through = yesterday
+        survey.save(update_fields=["answers_logged_through"])
+    return len(counts)
+
+
+def survey_results_publish_due(*, today: date | None = None) -> list[ResultsBatch]:
+    """The daily pass (`kvalis publish_survey_results`): log finished days' answers and publish
+    the batches that are due, for every opened survey."""
+    today = today or timezone.localdate()
+    batches = []
+    for survey in Survey.objects.exclude(status=SurveyStatus.DRAFT).select_related("project"):
+        survey_answers_log(survey=survey, today=today)
+        batch = survey_results_publish(survey=survey, today=today)
+        if batch is not None:
+            batches.append(batch)
+    return batches

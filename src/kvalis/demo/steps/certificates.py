@@ -17,6 +17,7 @@ from kvalis.certificates.models import (
     Certificate,
     CertificateIssuer,
     CertificateStatus,
+    RevocationStatement,
 )
 from kvalis.demo import data
 from kvalis.lib.collation import lt_sorted
@@ -89,7 +90,11 @@ def load(*, stdout=None) -> dict[str, int]:
         if first is not None:
             when = first.issued_at + timedelta(days=5)
             revoked = services.certificate_revoke(
-                certificate=first, actor=actor, reason=REVOKE_REASON, when=when
+                certificate=first,
+                actor=actor,
+                reason=REVOKE_REASON,
+                statement=RevocationStatement.ISSUED_IN_ERROR,
+                when=when,
             )
             services.certificate_reissue(
                 certificate=revoked,

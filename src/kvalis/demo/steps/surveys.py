@@ -31,6 +31,7 @@ from kvalis.surveys.selectors import survey_participants, template_questions
 from kvalis.surveys.services import (
     survey_close,
     survey_response_submit,
+    survey_results_publish_due,
     survey_template_copy,
     survey_template_default_ensure,
 )
@@ -164,6 +165,8 @@ def load(*, stdout=None) -> dict[str, int]:
             )
         if not stays_open:
             survey_close(survey=survey, actor=None)
+    # What the daily `kvalis publish_survey_results` does: the open survey's first batch.
+    survey_results_publish_due()
 
     surveys = Survey.objects.filter(project=project)
     return {
