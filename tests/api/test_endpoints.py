@@ -210,6 +210,7 @@ def test_a_replaced_certificate_points_to_its_replacement(client, world):
     old.status = CertificateStatus.REPLACED
     old.revoked_at = timezone.now()
     old.revoked_reason = "Klaida pavardėje"
+    old.revocation_statement = "replaced"
     old.save()
     new = CertificateFactory(enrolment=old.enrolment, replaces=old)
     data = client.get(reverse("api:certificate_detail", args=[old.verification_code])).json()

@@ -28,7 +28,7 @@ def api_endpoints() -> dict[str, str]:
     return {
         entry.name: _openapi_path(str(entry.pattern))
         for entry in api_urls.urlpatterns
-        if isinstance(entry, URLPattern) and entry.name not in api_schema.BROWSER_PAGES
+        if isinstance(entry, URLPattern) and entry.name not in api_schema.NOT_ENDPOINTS
     }
 
 

@@ -1,6 +1,10 @@
 """Who is calling the API: a personal token (`Authorization: Bearer <token>`) or, for a signed-in
 browser, the Django session. Every endpoint is wrapped in `api_endpoint`, which answers in JSON:
-401 without valid credentials, 404 for what the caller may not see, 405 for anything but GET."""
+401 without valid credentials, 404 for what the caller may not see, 405 for anything but GET.
+
+Endpoints are exempt from CSRF: they change nothing, and refuse every method but GET and HEAD
+before reading anything. Checked, a POST by a signed-in browser or a script got Django's HTML
+403 page instead of the JSON 405 the README promises."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -8,6 +12,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from kvalis.api.models import ApiToken
 from kvalis.api.services import hash_token
@@ -68,6 +73,6 @@ def api_endpoint(*, public: bool = False) -> Callable:
             except Http404:
                 return error(404, _("Not found."))
 
-        return wrapped
+        return csrf_exempt(wrapped)
 
     return decorate

@@ -1,10 +1,12 @@
 """The OpenAPI 3.1 description of the read-only JSON API, written by hand.
 
 `tests/api/test_schema.py` walks the api URLconf and fails when an endpoint is missing here.
-Names in `BROWSER_PAGES` are HTML pages for managing tokens, not API endpoints.
+Names in `BROWSER_PAGES` are HTML pages for managing tokens, not API endpoints; `not_found`
+answers every other path under /api/ with the documented 404.
 """
 
 BROWSER_PAGES = {"tokens", "token_revoke"}
+NOT_ENDPOINTS = BROWSER_PAGES | {"not_found"}
 
 
 def _ref(name: str) -> dict:
@@ -28,7 +30,7 @@ CODE = {
     "in": "path",
     "required": True,
     "description": "The project's code, e.g. UTENA-KT-2014.",
-    "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "examples": ["UTENA-KT-2014"]},
 }
 
 STRING = {"type": "string"}
@@ -192,7 +194,22 @@ COMPONENTS = {
             "issuer_name": STRING,
             "issued_on": {"type": ["string", "null"], "format": "date"},
             "revoked_on": {"type": ["string", "null"], "format": "date"},
-            "revoked_reason": STRING,
+            "revocation_statement": {
+                "type": ["string", "null"],
+                "enum": [
+                    "issued_in_error",
+                    "replaced",
+                    "withdrawn",
+                    "requested_by_holder",
+                    None,
+                ],
+                "description": "What the issuer states publicly about a revoked or replaced "
+                "certificate; null while it is valid.",
+            },
+            "revocation_statement_text": {
+                "type": "string",
+                "description": "The statement in the language of the request; empty while valid.",
+            },
             "replaced_by": {
                 "oneOf": [
                     _object({"number": STRING, "verification_code": STRING}),
@@ -271,7 +288,7 @@ PATHS = {
                 "in": "path",
                 "required": True,
                 "description": "The code printed on the certificate.",
-                "schema": STRING,
+                "schema": {"type": "string", "examples": ["MFRGGZDFMZTWQ2LK"]},
             }
         ],
         public=True,

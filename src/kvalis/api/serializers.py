@@ -125,7 +125,11 @@ def certificate(c, replacement) -> dict:
         "issuer_name": d.get("issuer_name", ""),
         "issued_on": _local_date(c.issued_at),
         "revoked_on": _local_date(c.revoked_at),
-        "revoked_reason": c.revoked_reason if c.status == "revoked" else "",
+        # Never the internal reason: only the statement chosen for the public.
+        "revocation_statement": c.revocation_statement or None,
+        "revocation_statement_text": (
+            c.get_revocation_statement_display() if c.revocation_statement else ""
+        ),
         "replaced_by": (
             {"number": replacement.number, "verification_code": replacement.verification_code}
             if replacement is not None

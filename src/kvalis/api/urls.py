@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from kvalis.api import views
 
@@ -22,4 +22,6 @@ urlpatterns = [
     # Browser pages (HTML, session only): not API endpoints, so not in the schema.
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_pk>/revoke/", views.token_revoke, name="token_revoke"),
+    # Last: anything else under /api/ answers a JSON 404.
+    re_path(r"", views.not_found, name="not_found"),
 ]

@@ -9,15 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kvalis.access import Perm, Role, get_project_access, projects_for_user, role_label
 from kvalis.api import serializers, services
-from kvalis.api.auth import api_endpoint
+from kvalis.api.auth import api_endpoint, error
 from kvalis.api.forms import ApiTokenForm
 from kvalis.api.models import ApiToken
 from kvalis.api.schema import openapi_schema
@@ -139,6 +146,20 @@ def certificate_detail(request: HttpRequest, verification_code: str) -> HttpResp
 @api_endpoint(public=True)
 def schema(request: HttpRequest) -> HttpResponse:
     return _json(openapi_schema(request.build_absolute_uri("/")))
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Every other path under /api/ (an unknown path, a code no URL can hold): JSON 404 for any
+    method and anyone, not the site's HTML page. An endpoint asked for without its trailing
+    slash is redirected to it, as APPEND_SLASH does on the rest of the site."""
+    if (
+        request.method in ("GET", "HEAD")
+        and not request.path_info.endswith("/")
+        and resolve(request.path_info + "/").url_name != "not_found"
+    ):
+        return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return error(404, _("Not found."))
 
 
 # --- token management (a page for a signed-in browser) -------------------------------------------

@@ -1,9 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kvalis.enrolment.imports import FIELDS
+from kvalis.enrolment.models import EnrolmentStatus
 from kvalis.lib.collation import lt_order
 from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.geo import Municipality
@@ -38,11 +41,40 @@ class CatalogueFilterForm(forms.Form):
             return None
         try:
             year, month = (int(part) for part in value.split("-"))
-            if not 1 <= month <= 12:
-                raise ValueError
-        except ValueError:
+            # A month no calendar has (year 0, 99999, a 23-digit year) cannot be looked up.
+            date(year, month, 1)
+        except (ValueError, OverflowError):
             raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2014-05.")) from None
         return year, month
+
+
+class RosterFilterForm(forms.Form):
+    """The roster's filters (GET). A value that is not one of the choices (`?partner=²`, another
+    project's partner) is not applied; the other filter still is."""
+
+    NO_QUOTA = "none"
+
+    partner = forms.ChoiceField(label=_("Partner"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [
+            ("", _("all")),
+            (self.NO_QUOTA, _("no quota")),
+            *((str(p.pk), p.organisation.name) for p in partners),
+        ]
+        self.fields["status"].choices = [
+            ("", pgettext_lazy("feminine", "all")),
+            *EnrolmentStatus.choices,
+        ]
+
+    def filters(self) -> tuple[str, str]:
+        """(partner, status): the valid values, "" for none or for one not valid."""
+        if not self.is_bound:
+            return "", ""
+        self.is_valid()
+        return self.cleaned_data.get("partner", ""), self.cleaned_data.get("status", "")
 
 
 class ApplicationForm(forms.Form):
