@@ -48,6 +48,9 @@ def make_world():
         OrganisationFactory(name=f"Kultūros centras Nr. {i}", type="culture_centre")
         for i in range(40)
     ]
+    # Imports see only the project's partners' people: the 40 institutions are its partners.
+    for organisation in organisations:
+        PartnerFactory(project=project, organisation=organisation)
     Person.objects.bulk_create(
         [
             Person(
@@ -117,6 +120,7 @@ def run() -> dict:
     batch = imports.import_create(
         actor=user, project=project, cohort=cohort, partner=None, name="sarasas.xlsx", data=data
     )
+    batch.refresh_from_db()  # the worker (here in-process) has read the file
     read = time.perf_counter()
     imports.import_map(actor=user, batch=batch, mapping=batch.mapping)
     batch.refresh_from_db()

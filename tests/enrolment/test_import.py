@@ -62,8 +62,9 @@ def setting(world):
 
 
 def upload(world, cohort, name, data, user=None, partner="bob"):
+    """Upload, then read the file as the worker would; a refused file raises its message."""
     user = user or world.bob
-    return imports.import_create(
+    batch = imports.import_create(
         actor=user,
         project=world.project,
         cohort=cohort,
@@ -71,6 +72,10 @@ def upload(world, cohort, name, data, user=None, partner="bob"):
         name=name,
         data=data,
     )
+    batch = imports.import_read(batch_id=batch.pk)
+    if batch.status == ImportStatus.FAILED:
+        raise ValidationError(batch.message)
+    return batch
 
 
 def check(batch, capture):
@@ -385,14 +390,17 @@ def test_coordinator_import_over_capacity_puts_the_rest_on_the_waiting_list(
     assert statuses == [("confirmed", None), ("waiting", 1), ("waiting", 2)]
 
 
-def test_too_many_rows_are_counted_with_the_right_lithuanian_plural(monkeypatch):
+def test_one_row_over_the_limit_is_refused_naming_the_limit(monkeypatch):
     monkeypatch.setattr(imports, "MAX_ROWS", 20)
     rows = [["Ona", f"Nauja{i}", f"ona{i}@example.lt", "", "", "", ""] for i in range(21)]
     with pytest.raises(ValidationError) as caught:
         imports.read_table("sarasas.csv", csv_bytes(rows))
     assert caught.value.messages == [
-        "Faile yra 21 eilutė; vienu kartu galima importuoti ne daugiau kaip 20."
+        "Faile per daug eilučių: vienu kartu galima importuoti ne daugiau kaip 20; "
+        "padalykite jį į kelis failus."
     ]
+    rows.pop()
+    assert len(imports.read_table("sarasas.csv", csv_bytes(rows))[1]) == 20
 
 
 def test_an_application_nobody_confirmed_does_not_block_the_import(

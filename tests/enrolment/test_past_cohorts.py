@@ -219,7 +219,9 @@ def test_a_correction_is_refused_while_the_certificate_is_valid(world, ended):
     assert_unchanged(seat, waiting)
     from kvalis.certificates.services import certificate_revoke
 
-    certificate_revoke(certificate=certificate, actor=world.alice, reason="Nedalyvavo")
+    certificate_revoke(
+        certificate=certificate, actor=world.alice, reason="Nedalyvavo", statement="issued_in_error"
+    )
     corrected = services.enrolment_correct(actor=world.alice, enrolment=seat, reason="Klaida")
     assert corrected.status == "cancelled"
 

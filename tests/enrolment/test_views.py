@@ -597,10 +597,11 @@ def test_import_pages_by_persona(client, world, roster, django_capture_on_commit
     client.force_login(world.charlie)
     assert client.get(url("import_upload", code, cohort.pk)).status_code == 404
     client.force_login(world.bob)
-    response = client.post(
-        url("import_upload", code, cohort.pk),
-        {"file": _upload("darbuotojai.csv", data)},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads the file
+        response = client.post(
+            url("import_upload", code, cohort.pk),
+            {"file": _upload("darbuotojai.csv", data)},
+        )
     assert response.status_code == 302
     detail = response["Location"]
     page = client.get(detail).text

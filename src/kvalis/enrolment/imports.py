@@ -1,19 +1,29 @@
 """Bulk import of a staff list (XLSX or CSV) into a cohort: read, map columns, check every row,
 then write everything in one transaction or nothing.
 
+The upload only stores the file. Reading, checking and importing are background steps (tasks)
+that run outside any transaction, so a big file never holds SQLite's write lock; the reader
+stops at MAX_ROWS + 1. Each step records its progress and a heartbeat in the batch's own row
+and writes its result in one short UPDATE (the import: one short transaction) guarded by the
+batch's `attempt`, so a step whose worker died can be retried from the batch's page
+(`import_retry`) and a run that was merely slow cannot write after its retry.
+
 Checks are set-based: the people, organisations and enrolments the file could refer to are read
 into dictionaries first, so 10 000 rows need a handful of queries, not 10 000.
 """
 
 import csv
 import io
+import logging
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q, prefetch_related_objects
@@ -21,7 +31,7 @@ from django.db.models.functions import Lower
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from kvalis import ownership
 from kvalis.access import project_access_for
@@ -45,7 +55,13 @@ from kvalis.people.models import Person, PositionCategory
 from kvalis.projects.models import Cohort, Partner, PartnerStatus, Project
 
 MAX_ROWS = 20000
+# Empty rows are skipped, but a sheet of a million empty (formatted) rows is still refused.
+MAX_FILE_ROWS = 5 * MAX_ROWS
 CHUNK = 1000
+HEARTBEAT_S = 0.5
+STALE_AFTER = ImportBatch.STALE_AFTER
+
+logger = logging.getLogger(__name__)
 
 FIELDS = {
     "first_name": gettext_lazy("First name"),
@@ -123,23 +139,70 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+def _too_many_rows() -> ValidationError:
+    return ValidationError(
+        _(
+            "The file has too many rows: at most %(max)s can be imported at once; split it "
+            "into smaller files."
+        )
+        % {"max": MAX_ROWS}
+    )
 
-    if not data.startswith(b"PK"):
+
+def _read_xlsx(source: io.BufferedIOBase) -> Iterator[tuple]:
+    """The first sheet's rows as openpyxl reads them, streamed (read-only mode)."""
+    if not source.read(2) == b"PK":
         raise ValidationError(_("The file is not an Excel workbook (.xlsx)."))
+    source.seek(0)
+    unreadable = ValidationError(
+        _("The file could not be read as an Excel workbook; save it again as .xlsx or .csv.")
+    )
     try:
-        # data_only: a formula cell gives the value Excel last saved, never the formula itself,
-        # and nothing is ever evaluated.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
+        archive, sheet = _first_sheet(source)
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError(
-            _("The file could not be read as an Excel workbook; save it again as .xlsx or .csv.")
-        ) from None
-    return rows
+        raise unreadable from None
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except Exception:
+        raise unreadable from None
+    finally:
+        archive.close()
+
+
+def _first_sheet(source: io.BufferedIOBase):
+    """(the zip archive, the first worksheet) of a workbook, opened read-only and unsized.
+
+    `load_workbook(read_only=True)` sizes every sheet first: when a file does not state its
+    size (nothing obliges it to) that reads the whole sheet, a million rows before the first
+    one is returned; and a stated size is trusted even when rows lie beyond it, which are then
+    silently left out. Here the sheet is only ever read row by row, and the rows are counted
+    by the caller."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedWorksheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            pass
+
+    # data_only: a formula cell gives the value Excel last saved, never the formula itself,
+    # and nothing is ever evaluated.
+    reader = ExcelReader(source, read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                worksheet = UnsizedWorksheet(
+                    reader.wb, sheet.name, rel.target, reader.shared_strings
+                )
+                return reader.archive, worksheet
+        raise ValueError("no worksheet")
+    except BaseException:
+        reader.archive.close()
+        raise
 
 
 def _decode(data: bytes) -> str:
@@ -150,7 +213,9 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1257", errors="strict")
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(source: io.BufferedIOBase) -> Iterator[list[str]]:
+    # The whole text is at most KVALIS_MAX_UPLOAD_MB; its rows are parsed one by one.
+    data = source.read()
     if b"\x00" in data[:4096]:
         raise ValidationError(_("The file is not a CSV text file."))
     try:
@@ -159,43 +224,68 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise ValidationError(
             _("The file's characters could not be read: save it as UTF-8 or Windows-1257 CSV.")
         ) from None
+    del data
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [[_text(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
-def read_table(name: str, data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(row number in the file, values)]) of the first sheet; empty rows skipped."""
+def check_upload(name: str, size: int) -> str:
+    """The file's kind ("xlsx" or "csv"), or a ValidationError: what is clear before reading."""
     limit = settings.KVALIS_MAX_UPLOAD_MB
-    if len(data) > limit * 1024 * 1024:
+    if size > limit * 1024 * 1024:
         raise ValidationError(
             _("The file is larger than %(limit)s MB; split it into smaller files.")
             % {"limit": limit}
         )
     extension = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if extension == "xlsx":
-        rows = _read_xlsx(data)
-    elif extension in ("csv", "txt"):
-        rows = _read_csv(data)
-    elif extension == "xls":
+        return "xlsx"
+    if extension in ("csv", "txt"):
+        return "csv"
+    if extension == "xls":
         raise ValidationError(_("Old Excel files (.xls) cannot be read: save as .xlsx or .csv."))
-    else:
-        raise ValidationError(
-            _("This is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file.")
-        )
-    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
+    raise ValidationError(
+        _("This is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file.")
+    )
+
+
+def read_table(
+    name: str,
+    data: bytes | io.BufferedIOBase,
+    progress: Callable[[], None] | None = None,
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(row number in the file, values)]) of the first sheet; empty rows skipped.
+
+    Reads row by row and stops at the header and MAX_ROWS + 1 rows (or MAX_FILE_ROWS rows,
+    empty ones included), so a file of a million rows costs no more than one just over the
+    limit. `progress()` is called every CHUNK rows."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    source.seek(0, io.SEEK_END)
+    size = source.tell()
+    source.seek(0)
+    kind = check_upload(name, size)
+    raw_rows = _read_xlsx(source) if kind == "xlsx" else _read_csv(source)
+    numbered: list[tuple[int, list[str]]] = []
+    try:
+        for number, raw in enumerate(raw_rows, start=1):
+            if progress is not None and number % CHUNK == 0:
+                progress()
+            if number > MAX_FILE_ROWS:
+                raise _too_many_rows()
+            if not any(v is not None and v != "" for v in raw):
+                continue
+            row = [_text(v) for v in raw]
+            if not any(row):
+                continue
+            numbered.append((number, row))
+            if len(numbered) > MAX_ROWS + 1:  # the header and one row too many
+                raise _too_many_rows()
+    finally:
+        raw_rows.close()
     if len(numbered) < 2:
         raise ValidationError(_("The file has no rows below the header row."))
     (_n, header), body = numbered[0], numbered[1:]
-    if len(body) > MAX_ROWS:
-        raise ValidationError(
-            ngettext(
-                "The file has %(n)s row; at most %(max)s can be imported at once.",
-                "The file has %(n)s rows; at most %(max)s can be imported at once.",
-                len(body),
-            )
-            % {"n": len(body), "max": MAX_ROWS}
-        )
     width = len(header)
     while width and not header[width - 1]:
         width -= 1
@@ -216,34 +306,159 @@ def guess_mapping(header: list[str]) -> dict[str, int]:
 # --- services --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+class Superseded(Exception):
+    """The batch moved on (a retry, another step) while this run was working: stop quietly."""
+
+
+def _record_progress(batch: ImportBatch, done: int | None = None) -> None:
+    """The heartbeat (and rows done) of the run `batch.attempt` of step `batch.status`, in one
+    autocommitted UPDATE, never inside a long transaction: the page polls it, and a batch without
+    one for STALE_AFTER is shown as interrupted."""
+    fields: dict = {"heartbeat_at": timezone.now()}
+    if done is not None:
+        fields["processed_rows"] = min(done, batch.total_rows)
+    current = ImportBatch.objects.filter(pk=batch.pk, status=batch.status, attempt=batch.attempt)
+    if not current.update(**fields):
+        raise Superseded
+
+
+def _every_so_often(record: Callable[..., None]) -> Callable[..., None]:
+    """`record`, but at most once per HEARTBEAT_S: each heartbeat is a commit (an fsync on
+    SQLite), and the page polls once a second anyway."""
+    last = time.monotonic()
+
+    def maybe(*args) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= HEARTBEAT_S:
+            last = now
+            record(*args)
+
+    return maybe
+
+
+def _finish_step(batch: ImportBatch, **fields) -> bool:
+    """Write a step's result if this run is still the batch's current one."""
+    current = ImportBatch.objects.filter(pk=batch.pk, status=batch.status, attempt=batch.attempt)
+    return bool(current.update(heartbeat_at=timezone.now(), **fields))
+
+
+def _fail(batch: ImportBatch, error: ValidationError) -> None:
+    _finish_step(
+        batch,
+        status=ImportStatus.FAILED,
+        message=" ".join(error.messages),
+        finished_at=timezone.now(),
+    )
+
+
+def _enqueue_step(batch: ImportBatch) -> None:
+    """Queue the task of the batch's current step and attempt, once the transaction commits."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    step = {
+        ImportStatus.READING: import_read_task,
+        ImportStatus.VALIDATING: import_validate_task,
+        ImportStatus.IMPORTING: import_execute_task,
+    }[batch.status]
+    batch_id, attempt = batch.pk, batch.attempt
+    transaction.on_commit(lambda: step.enqueue(batch_id, attempt, language))
+
+
 def import_create(
-    *, actor, project: Project, cohort: Cohort, partner: Partner | None, name: str, data: bytes
+    *,
+    actor,
+    project: Project,
+    cohort: Cohort,
+    partner: Partner | None,
+    name: str,
+    data: bytes | File,
 ) -> ImportBatch:
-    """Read an uploaded file into an import batch (nothing else is written yet)."""
+    """Store an uploaded file as a new import batch; a worker reads it (`import_read`).
+
+    What is clear without reading (the size, the kind of file) is refused at once."""
     if cohort.activity.project_id != project.pk:
         raise ValidationError(_("The cohort is not in this project."))
-    header, rows = read_table(name, data)
+    upload = data if isinstance(data, File) else ContentFile(data)
+    kind = check_upload(name, upload.size)
     batch = ImportBatch(
         project=project,
         cohort=cohort,
         partner=partner,
         created_by=actor,
         filename=name[:255],
-        header=header,
-        mapping=guess_mapping(header),
-        rows=[[number, values] for number, values in rows],
-        total_rows=len(rows),
+        status=ImportStatus.READING,
+        attempt=1,
+        heartbeat_at=timezone.now(),
     )
-    batch.full_clean()
-    batch.save()
-    audit_log(
-        actor=actor,
-        action="enrolment.import_upload",
-        obj=batch,
-        project=project,
-        data={"rows": len(rows), "cohort": cohort.pk},
-    )
+    # Written to storage before the transaction, which then only inserts the row.
+    batch.upload.save(f"staff-list.{kind}", upload, save=False)
+    try:
+        batch.full_clean(exclude=["header"])  # filled in by the reader
+        with transaction.atomic():
+            batch.save()
+            audit_log(
+                actor=actor,
+                action="enrolment.import_upload",
+                obj=batch,
+                project=project,
+                data={"cohort": cohort.pk, "bytes": upload.size},
+            )
+            _enqueue_step(batch)
+    except BaseException:
+        batch.upload.delete(save=False)
+        raise
+    return batch
+
+
+@task()
+def import_read_task(batch_id: int, attempt: int, language: str = "lt") -> None:
+    with translation.override(language):
+        import_read(batch_id=batch_id, attempt=attempt)
+
+
+def import_read(*, batch_id: int, attempt: int | None = None) -> ImportBatch:
+    """Read the stored file's rows into the batch (outside any transaction), then forget the
+    file. A file the reader refuses (too many rows, not a spreadsheet) fails the batch with
+    the reason."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != ImportStatus.READING or attempt not in (None, batch.attempt):
+        return batch
+    try:
+        _record_progress(batch)
+        try:
+            with batch.upload.open("rb") as source:
+                header, rows = read_table(
+                    batch.filename,
+                    source,
+                    progress=_every_so_often(lambda: _record_progress(batch)),
+                )
+        except FileNotFoundError:
+            raise ValidationError(_("The uploaded file is gone: upload it again.")) from None
+    except Superseded:
+        return batch
+    except ValidationError as error:
+        _finish_step(
+            batch,
+            status=ImportStatus.FAILED,
+            message=" ".join(error.messages),
+            finished_at=timezone.now(),
+            upload="",
+        )
+    else:
+        _finish_step(
+            batch,
+            status=ImportStatus.MAPPING,
+            header=header,
+            mapping=guess_mapping(header),
+            rows=[[number, values] for number, values in rows],
+            total_rows=len(rows),
+            processed_rows=0,
+            upload="",
+        )
+    # The staff list (names, addresses) is kept no longer than needed: its rows are in the batch.
+    if ImportBatch.objects.filter(pk=batch.pk, upload="").exists():
+        batch.upload.storage.delete(batch.upload.name)
+    batch.refresh_from_db()
     return batch
 
 
@@ -253,6 +468,8 @@ def import_map(*, actor, batch: ImportBatch, mapping: dict[str, int | None]) -> 
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (ImportStatus.MAPPING, ImportStatus.VALIDATED, ImportStatus.FAILED):
         raise ValidationError(_("This import can no longer be changed."))
+    if not batch.header:
+        raise ValidationError(_("The file could not be read: upload it again."))
     clean = {k: v for k, v in mapping.items() if v is not None and k in FIELDS}
     missing = [str(FIELDS[f]) for f in REQUIRED if f not in clean]
     if missing:
@@ -265,21 +482,46 @@ def import_map(*, actor, batch: ImportBatch, mapping: dict[str, int | None]) -> 
         raise ValidationError(_("Each column can be used for one field only."))
     batch.mapping = clean
     batch.status = ImportStatus.VALIDATING
+    batch.attempt += 1
+    batch.heartbeat_at = timezone.now()
     batch.processed_rows = 0
     batch.error_rows = 0
     batch.results = []
     batch.message = ""
     batch.save()
     audit_log(actor=actor, action="enrolment.import_map", obj=batch, project=batch.project)
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: import_validate_task.enqueue(batch.pk, language))
+    _enqueue_step(batch)
     return batch
 
 
 @task()
-def import_validate_task(batch_id: int, language: str = "lt") -> None:
+def import_validate_task(batch_id: int, attempt: int, language: str = "lt") -> None:
     with translation.override(language):
-        import_validate(batch_id=batch_id)
+        import_validate(batch_id=batch_id, attempt=attempt)
+
+
+@transaction.atomic
+def import_retry(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Run again the step whose worker died (no heartbeat for STALE_AFTER), from its start.
+
+    Safe to repeat: every step writes its result at once at its end, and only if its attempt
+    is still the batch's current one."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not batch.is_interrupted():
+        raise ValidationError(_("This import is still running; wait for it to finish."))
+    batch.attempt += 1
+    batch.heartbeat_at = timezone.now()
+    batch.processed_rows = 0
+    batch.save(update_fields=["attempt", "heartbeat_at", "processed_rows"])
+    audit_log(
+        actor=actor,
+        action="enrolment.import_retry",
+        obj=batch,
+        project=batch.project,
+        data={"step": batch.status, "attempt": batch.attempt},
+    )
+    _enqueue_step(batch)
+    return batch
 
 
 @dataclass
@@ -527,34 +769,37 @@ def check_rows(
     return checked
 
 
-def import_validate(*, batch_id: int) -> ImportBatch:
+def import_validate(*, batch_id: int, attempt: int | None = None) -> ImportBatch:
     """Check every row and store the results; the page polls `processed_rows` meanwhile."""
     batch = ImportBatch.objects.get(pk=batch_id)
-
-    def progress(done: int) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done)
-
-    try:
-        checked = check_rows(batch, batch.rows, progress)
-    except ValidationError as error:
-        batch.status = ImportStatus.FAILED
-        batch.message = " ".join(error.messages)
-        batch.save(update_fields=["status", "message"])
+    if batch.status != ImportStatus.VALIDATING or attempt not in (None, batch.attempt):
         return batch
-    batch.results = [
-        {
-            "number": c.number,
-            "data": c.data,
-            "errors": c.errors,
-            "action": c.action,
-            "person": c.person_id,
-        }
-        for c in checked
-    ]
-    batch.processed_rows = batch.total_rows
-    batch.error_rows = sum(1 for c in checked if c.errors)
-    batch.status = ImportStatus.VALIDATED
-    batch.save(update_fields=["results", "processed_rows", "error_rows", "status"])
+    try:
+        _record_progress(batch, 0)
+        progress = _every_so_often(lambda done: _record_progress(batch, done))
+        checked = check_rows(batch, batch.rows, progress)
+    except Superseded:
+        return batch
+    except ValidationError as error:
+        _fail(batch, error)
+    else:
+        _finish_step(
+            batch,
+            results=[
+                {
+                    "number": c.number,
+                    "data": c.data,
+                    "errors": c.errors,
+                    "action": c.action,
+                    "person": c.person_id,
+                }
+                for c in checked
+            ],
+            processed_rows=batch.total_rows,
+            error_rows=sum(1 for c in checked if c.errors),
+            status=ImportStatus.VALIDATED,
+        )
+    batch.refresh_from_db()
     return batch
 
 
@@ -570,38 +815,72 @@ def import_confirm(*, actor, batch: ImportBatch, notify: bool = True) -> ImportB
             % {"n": batch.error_rows}
         )
     batch.status = ImportStatus.IMPORTING
-    batch.save(update_fields=["status"])
+    batch.attempt += 1
+    batch.heartbeat_at = timezone.now()
+    batch.processed_rows = 0
+    # Whether to e-mail the people is the confirmer's choice; a retry keeps it.
+    batch.notify = notify
+    batch.save(update_fields=["status", "attempt", "heartbeat_at", "processed_rows", "notify"])
     audit_log(actor=actor, action="enrolment.import_confirm", obj=batch, project=batch.project)
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: import_execute_task.enqueue(batch.pk, language, notify))
+    _enqueue_step(batch)
     return batch
 
 
 @task()
-def import_execute_task(batch_id: int, language: str = "lt", notify: bool = True) -> None:
+def import_execute_task(batch_id: int, attempt: int, language: str = "lt") -> None:
     with translation.override(language):
-        import_execute(batch_id=batch_id, notify=notify)
+        import_execute(batch_id=batch_id, attempt=attempt)
 
 
-def import_execute(*, batch_id: int, notify: bool = True) -> ImportBatch:
+def _first_error(checked: list[Checked]) -> None:
+    bad = [c for c in checked if c.errors]
+    if bad:
+        raise ValidationError(
+            _("Row %(row)s: %(error)s Nothing was imported.")
+            % {"row": bad[0].number, "error": bad[0].errors[0]}
+        )
+
+
+def import_execute(
+    *, batch_id: int, attempt: int | None = None, notify: bool | None = None
+) -> ImportBatch:
     """All rows or none: any problem found now (the data may have changed since the preview)
-    rolls the whole import back and is reported on the batch."""
+    rolls the whole import back and is reported on the batch.
+
+    One transaction checks the rows again under the cohort's lock (nothing may change between
+    that check and the write; the set-based check of 10 000 rows takes about a second), writes
+    the enrolments and marks the batch done, so that a worker dying at any point leaves either
+    everything or nothing, and a retry finds out which."""
     batch = ImportBatch.objects.select_related("cohort__activity__project", "created_by").get(
         pk=batch_id
     )
-    try:
-        with transaction.atomic():
-            created = _execute(batch, notify=notify)
-    except ValidationError as error:
-        batch.status = ImportStatus.FAILED
-        batch.message = " ".join(error.messages)
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["status", "message", "finished_at"])
+    if batch.status != ImportStatus.IMPORTING or attempt not in (None, batch.attempt):
         return batch
-    batch.status = ImportStatus.DONE
-    batch.message = _("%(confirmed)s confirmed, %(waiting)s on the waiting list.") % created
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["status", "message", "finished_at"])
+    notify = batch.notify if notify is None else notify
+    try:
+        _record_progress(batch, 0)
+        with transaction.atomic():
+            current = ImportBatch.objects.select_for_update().filter(
+                pk=batch.pk, status=ImportStatus.IMPORTING, attempt=batch.attempt
+            )
+            if not current.exists():
+                raise Superseded
+            # Progress written inside the transaction is seen only if it commits: the heartbeat
+            # before it is what tells a live import from a dead one.
+            progress = _every_so_often(lambda done: _record_progress(batch, done))
+            created = _execute(batch, notify=notify, progress=progress)
+            current.update(
+                status=ImportStatus.DONE,
+                message=_("%(confirmed)s confirmed, %(waiting)s on the waiting list.") % created,
+                processed_rows=batch.total_rows,
+                heartbeat_at=timezone.now(),
+                finished_at=timezone.now(),
+            )
+    except Superseded:
+        logger.info("Import %s: attempt %s superseded, stopped.", batch.pk, batch.attempt)
+    except ValidationError as error:
+        _fail(batch, error)
+    batch.refresh_from_db()
     return batch
 
 
@@ -652,15 +931,12 @@ def _insert_enrolments(enrolments: list[Enrolment]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)
 
 
-def _execute(batch: ImportBatch, *, notify: bool) -> dict[str, int]:
+def _execute(
+    batch: ImportBatch, *, notify: bool, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
     cohort = services._lock_cohort(batch.cohort_id)
-    checked = check_rows(batch, batch.rows)
-    bad = [c for c in checked if c.errors]
-    if bad:
-        raise ValidationError(
-            _("Row %(row)s: %(error)s Nothing was imported.")
-            % {"row": bad[0].number, "error": bad[0].errors[0]}
-        )
+    checked = check_rows(batch, batch.rows, progress)
+    _first_error(checked)
     # A staff list is the employer's record of its people's addresses only when the importer
     # keeps that employer's records; other addresses get no login until confirmed.
     kept = set(ownership.kept_organisations(batch.created_by).values_list("pk", flat=True))

@@ -1,9 +1,11 @@
 import secrets
-from datetime import date
+import uuid
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -267,6 +269,7 @@ class CalendarToken(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("reading the file")
     MAPPING = "mapping", _("columns to map")
     VALIDATING = "validating", _("checking rows")
     VALIDATED = "validated", _("checked")
@@ -275,8 +278,21 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+def import_upload_path(batch: "ImportBatch", filename: str) -> str:
+    # A random folder: the staff list's name says nothing about whose it is. Never served from
+    # MEDIA_URL, and deleted once the rows are read.
+    return f"imports/{uuid.uuid4().hex}/{filename}"
+
+
 class ImportBatch(models.Model):
     """One uploaded staff list on its way into a cohort: rows, column mapping, checks, result."""
+
+    # The steps a worker runs; each writes `heartbeat_at` as it goes, so that one whose worker
+    # died (no heartbeat for a while) can be told from one still running.
+    RUNNING = (ImportStatus.READING, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+    # Progress is recorded every few hundred rows (well under a second apart); a step queued
+    # behind other long tasks is also stale after this long, and then its retry is harmless.
+    STALE_AFTER = timedelta(minutes=5)
 
     project = models.ForeignKey(
         "projects.Project",
@@ -306,6 +322,10 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     filename = models.CharField(_("file"), max_length=255)
+    # The uploaded file until a worker has read its rows (then emptied).
+    upload = models.FileField(
+        _("uploaded file"), upload_to=import_upload_path, max_length=300, blank=True
+    )
     header = models.JSONField(_("columns"), default=list)
     # The file's rows as [row number, [cell, ...]], and after the check one result per row:
     # {"number", "data", "errors", "action", "person"}. Kept as two JSON values rather than
@@ -320,6 +340,11 @@ class ImportBatch(models.Model):
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     message = models.TextField(_("message"), blank=True)
+    # Which run of the current step may write: a retry increments it, so a worker that was only
+    # slow (not dead) finds itself superseded and stops instead of importing twice.
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
+    notify = models.BooleanField(_("e-mail the people imported"), default=True)
+    heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -342,6 +367,13 @@ class ImportBatch(models.Model):
         if not self.total_rows:
             return 100
         return int(self.processed_rows * 100 / self.total_rows)
+
+    def is_interrupted(self, now: datetime | None = None) -> bool:
+        """A running step whose worker has shown no progress for STALE_AFTER: it died."""
+        if self.status not in self.RUNNING:
+            return False
+        last = self.heartbeat_at or self.created_at
+        return last is not None and (now or timezone.now()) - last > self.STALE_AFTER
 
 
 class ImportRowAction(models.TextChoices):

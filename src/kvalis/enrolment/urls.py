@@ -88,4 +88,9 @@ urlpatterns = [
         views.import_confirm,
         name="import_confirm",
     ),
+    path(
+        "projects/<slug:code>/enrolment/imports/<int:import_pk>/retry/",
+        views.import_retry,
+        name="import_retry",
+    ),
 ]

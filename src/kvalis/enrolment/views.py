@@ -21,6 +21,7 @@ from kvalis.enrolment.forms import (
     MoveForm,
     NominateForm,
     QuotaForm,
+    RosterFilterForm,
     UploadForm,
 )
 from kvalis.enrolment.models import (
@@ -401,22 +402,29 @@ def cohorts(request: HttpRequest, code: str) -> HttpResponse:
 
 def _roster_rows(access: ProjectAccess, cohort: Cohort, request: HttpRequest):
     rows = roster(cohort).filter(pk__in=_enrolments(access).values("pk"))
-    partner = request.GET.get("partner", "")
-    status = request.GET.get("status", "")
-    if partner.isdigit():
-        rows = rows.filter(partner_id=int(partner))
-    elif partner == "none":
+    # A partner coordinator may filter by their own partner only; nobody by another project's.
+    partners = (
+        [access.partner]
+        if access.is_partner
+        else Partner.objects.filter(project=access.project).select_related("organisation")
+    )
+    form = RosterFilterForm(request.GET or None, partners=partners)
+    partner, status = form.filters()
+    if partner == RosterFilterForm.NO_QUOTA:
         rows = rows.filter(partner__isnull=True)
-    if status in EnrolmentStatus.values:
+    elif partner:
+        rows = rows.filter(partner_id=int(partner))
+    if status:
         rows = rows.filter(status=status)
-    return rows, partner, status
+    return rows, form
 
 
 @login_required
 def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
     cohort = access.get_cohort(cohort_pk)
-    rows, partner, status = _roster_rows(access, cohort, request)
+    rows, filter_form = _roster_rows(access, cohort, request)
+    partner, status = filter_form.filters()
     seats = cohort_seats(cohort)
     quotas = list(
         Quota.objects.filter(cohort=cohort)
@@ -441,6 +449,7 @@ def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse
             partners=Partner.objects.filter(project=access.project).select_related("organisation")
             if access.is_coordinator
             else [],
+            filter_form=filter_form,
             partner_filter=partner,
             status_filter=status,
             statuses=EnrolmentStatus.choices,
@@ -487,7 +496,7 @@ def _export_rows(rows):
 def roster_export(request: HttpRequest, code: str, cohort_pk: int, fmt: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
     cohort = access.get_cohort(cohort_pk)
-    rows, _p, _s = _roster_rows(access, cohort, request)
+    rows, _form = _roster_rows(access, cohort, request)
     header, body = _export_rows(rows)
     filename = f"dalyviai-{access.project.code}-{cohort.pk}"
     if fmt == "csv":
@@ -743,7 +752,7 @@ def import_upload(request: HttpRequest, code: str, cohort_pk: int) -> HttpRespon
                 cohort=cohort,
                 partner=partner,
                 name=upload.name,
-                data=upload.read(),
+                data=upload,
             )
         except ValidationError as error:
             for message in _errors(error):
@@ -763,7 +772,8 @@ def import_detail(request: HttpRequest, code: str, import_pk: int) -> HttpRespon
         pk=import_pk,
     )
     form = None
-    if batch.status in (ImportStatus.MAPPING, ImportStatus.VALIDATED, ImportStatus.FAILED):
+    mappable = (ImportStatus.MAPPING, ImportStatus.VALIDATED, ImportStatus.FAILED)
+    if batch.status in mappable and batch.header:  # a file that could not be read has none
         form = MappingForm(request.POST or None, header=batch.header, initial_mapping=batch.mapping)
         if request.method == "POST" and form.is_valid():
             try:
@@ -813,8 +823,8 @@ def import_progress(request: HttpRequest, code: str, import_pk: int) -> HttpResp
     response = render(
         request, "enrolment/_import_progress.html", {"batch": batch, "project": access.project}
     )
-    if batch.status not in (ImportStatus.VALIDATING, ImportStatus.IMPORTING) and request.htmx:
-        # Done: reload the whole page to show the preview or the result.
+    if request.htmx and (batch.status not in ImportBatch.RUNNING or batch.is_interrupted()):
+        # Done (or its worker died): reload the whole page to show the result or the retry.
         response["HX-Refresh"] = "true"
     return response
 
@@ -826,6 +836,18 @@ def import_confirm(request: HttpRequest, code: str, import_pk: int) -> HttpRespo
     batch = get_object_or_404(_batches(access), pk=import_pk)
     try:
         imports.import_confirm(actor=request.user, batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
+    access = get_project_access(request.user, code, Perm.ENROL)
+    batch = get_object_or_404(_batches(access).defer("rows", "results"), pk=import_pk)
+    try:
+        imports.import_retry(actor=request.user, batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(_errors(error)))
     return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
