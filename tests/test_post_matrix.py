@@ -183,6 +183,7 @@ def _invitation_only(row, world) -> bool:
 OWN_PROJECT_ROWS = {
     "audit.AuditEntry": _audit_of_own_project,
     "reports.PublicSummary": _own_project,
+    "reports.ExportJob": _own_project,
     "projects.Partner": _invitation_only,
 }
 

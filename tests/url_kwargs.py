@@ -31,6 +31,7 @@ URL_KWARGS = {
     "enrolment_pk": lambda w: _enrolment(w).pk,
     "import_pk": lambda w: _import_batch(w).pk,
     "token_pk": lambda w: _api_token(w).pk,
+    "job_pk": lambda w: _export_job(w).pk,
     "answer": lambda w: "accept",
 }
 
@@ -297,3 +298,29 @@ def _api_token(world):
     from kvalis.api.services import api_token_create
 
     return api_token_create(user=world.alice, name="Ataskaitos")[0]
+
+
+def _export_job(world):
+    """alice's prepared final report, ready to download: only she may open it."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kvalis.reports.models import ExportJob
+
+    job = ExportJob.objects.filter(project=world.project, requested_by=world.alice).first()
+    if job is None:
+        job = ExportJob(
+            project=world.project,
+            requested_by=world.alice,
+            kind="final_report",
+            parameters={"annex": True},
+            filename=f"{world.project.code}-final-report.pdf",
+            status="done",
+            progress=100,
+            expires_at=timezone.now() + timedelta(hours=24),
+        )
+        job.file.save(job.filename, ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        job.save()
+    return job

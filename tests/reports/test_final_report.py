@@ -54,14 +54,43 @@ def test_the_annex_can_be_left_out(reported, tmp_path):
     assert "Čepulytė Žaneta" not in text
 
 
-def test_coordinator_downloads_the_pdf_without_annex(client, reported, tmp_path):
+def test_coordinator_downloads_the_pdf_without_annex(
+    client, reported, tmp_path, django_capture_on_commit_callbacks
+):
     client.force_login(reported.alice)
-    response = client.get(
-        reverse("reports:final_report", args=[reported.project.code]) + "?annex=0"
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert "Čepulytė" not in pdf_text(response.content, tmp_path)
+    path = reverse("reports:final_report", args=[reported.project.code])
+    assert client.get(path + "?annex=0").status_code == 200  # the page with the button
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path, {"annex": "0"})
+    job_page = response["Location"]
+    assert "/files/" in job_page
+    download = client.get(job_page + "download/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    content = b"".join(download.streaming_content)
+    assert "Čepulytė" not in pdf_text(content, tmp_path)
+
+
+def test_pages_are_numbered_across_the_annex_parts(reported, tmp_path, monkeypatch):
+    from kvalis.reports import outputs
+
+    for index in range(5):
+        person = PersonFactory(last_name=f"Dalyvė{index}", organisation=reported.lead)
+        AttendanceFactory(
+            enrolment=EnrolmentFactory(person=person, cohort=reported.cohort),
+            session=reported.session,
+        )
+    monkeypatch.setattr(outputs, "ANNEX_PART", 2)  # six persons: three parts
+    text = pdf_text(final_report_pdf(reported.project), tmp_path)
+    pages = text.split("\f")[:-1]
+    total = len(pages)
+    assert total >= 4
+    for number, page in enumerate(pages, start=1):
+        assert f"{number}/{total}" in "".join(page.split())
+    annex = text.split("Priedas: dalyvių sąrašas", 1)[1]
+    assert annex.count("Priedas: dalyvių sąrašas") == 0  # the heading once, not per part
+    assert "Čepulytė Žaneta" in annex and "Dalyvė4" in annex
+    assert " 6 " in " ".join(annex.split()).replace("Dalyvė4", "")  # numbered on, 1 to 6
 
 
 def test_outsider_and_partner_get_404_for_the_final_report(client, reported):

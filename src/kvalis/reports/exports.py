@@ -7,6 +7,7 @@ coordinator's export holds only their own organisation's people.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -20,6 +21,8 @@ from kvalis.organisations.geo import Municipality
 from kvalis.reports.indicators import certificate_model, optional_selector
 
 EXPORTS = ("participants", "attendance", "hours", "certificates")
+# Rows read from the database at a time by the streamed exports.
+CHUNK = 2000
 NAME_ORDER = ("person__last_name", "person__first_name")
 
 
@@ -66,7 +69,7 @@ def credited_by_enrolment(enrolments: QuerySet[Enrolment]) -> dict[int, Decimal]
     return totals
 
 
-def participants_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+def participants_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], Iterable[list]]:
     completion_for = optional_selector("kvalis.attendance.selectors", "completion_for_enrolments")
     completions = completion_for(enrolments) if completion_for else {}
     credited = credited_by_enrolment(enrolments)
@@ -85,13 +88,17 @@ def participants_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[
         _("Hours required"),
         _("Completed"),
     ]
-    rows = []
-    for enrolment in enrolments.select_related(
-        "person", "organisation", "partner__organisation", "cohort__activity"
-    ).order_by(*lt_order(*NAME_ORDER), "person_id", "cohort__start_date", "pk"):
-        completion = completions.get(enrolment.pk)
-        rows.append(
-            [
+
+    def rows():
+        for enrolment in (
+            enrolments.select_related(
+                "person", "organisation", "partner__organisation", "cohort__activity"
+            )
+            .order_by(*lt_order(*NAME_ORDER), "person_id", "cohort__start_date", "pk")
+            .iterator(chunk_size=CHUNK)
+        ):
+            completion = completions.get(enrolment.pk)
+            yield [
                 enrolment.person.last_name,
                 enrolment.person.first_name,
                 enrolment.person.email,
@@ -109,8 +116,8 @@ def participants_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[
                 completion.required_hours if completion else "",
                 (_("yes") if completion.completed else _("no")) if completion else "",
             ]
-        )
-    return header, rows
+
+    return header, rows()
 
 
 def _status_cell(status: str, minutes) -> str:
@@ -156,7 +163,7 @@ def attendance_matrix_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], 
     return header, rows
 
 
-def hours_ledger_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+def hours_ledger_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], Iterable[list]]:
     """One row per attendance record, with the academic hours it credits."""
     header = [
         _("Last name"),
@@ -169,28 +176,29 @@ def hours_ledger_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[
         _("Minutes attended"),
         _("Hours credited"),
     ]
-    rows = []
-    for record in (
-        Attendance.objects.filter(enrolment__in=enrolments)
-        .values_list(
-            "enrolment__person__last_name",
-            "enrolment__person__first_name",
-            "session__cohort__activity__title",
-            "session__cohort__name",
-            "session__starts_at",
-            "session__academic_hours",
-            "status",
-            "minutes_attended",
-        )
-        .order_by(
-            *lt_order("enrolment__person__last_name", "enrolment__person__first_name"),
-            "enrolment__person_id",
-            "session__starts_at",
-        )
-    ):
-        last, first, activity, cohort, starts_at, hours, status, minutes = record
-        rows.append(
-            [
+
+    def rows():
+        for record in (
+            Attendance.objects.filter(enrolment__in=enrolments)
+            .values_list(
+                "enrolment__person__last_name",
+                "enrolment__person__first_name",
+                "session__cohort__activity__title",
+                "session__cohort__name",
+                "session__starts_at",
+                "session__academic_hours",
+                "status",
+                "minutes_attended",
+            )
+            .order_by(
+                *lt_order("enrolment__person__last_name", "enrolment__person__first_name"),
+                "enrolment__person_id",
+                "session__starts_at",
+            )
+            .iterator(chunk_size=CHUNK)
+        ):
+            last, first, activity, cohort, starts_at, hours, status, minutes = record
+            yield [
                 last,
                 first,
                 activity,
@@ -201,8 +209,8 @@ def hours_ledger_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[
                 minutes,
                 _credit(status, minutes, hours),
             ]
-        )
-    return header, rows
+
+    return header, rows()
 
 
 def certificate_register_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
@@ -238,7 +246,8 @@ def certificate_register_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str
                 timezone.localtime(item.issued_at).date(),
                 item.get_status_display(),
                 timezone.localtime(item.revoked_at).date() if item.revoked_at else None,
-                item.revoked_reason,
+                # Partners read these exports: the public statement, never the internal reason.
+                item.get_revocation_statement_display() if item.revocation_statement else "",
             ]
         )
     return header, rows
@@ -252,5 +261,22 @@ BUILDERS = {
 }
 
 
-def export_rows(kind: str, enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+def export_stream(kind: str, enrolments: QuerySet[Enrolment]) -> tuple[list[str], Iterable[list]]:
+    """The header and the rows as they are read (the large ones in chunks from the database),
+    for writers that do not hold the whole file in memory."""
     return BUILDERS[kind](enrolments)
+
+
+def export_rows(kind: str, enrolments: QuerySet[Enrolment]) -> tuple[list[str], list[list]]:
+    header, rows = export_stream(kind, enrolments)
+    return header, list(rows)
+
+
+def export_size(kind: str, enrolments: QuerySet[Enrolment]) -> int:
+    """How many rows an export will have, from one count: small ones are answered at once."""
+    if kind == "hours":
+        return Attendance.objects.filter(enrolment__in=enrolments).count()
+    if kind == "certificates":
+        certificate = certificate_model()
+        return certificate.objects.filter(enrolment__in=enrolments).count() if certificate else 0
+    return enrolments.count()

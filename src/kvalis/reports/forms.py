@@ -80,3 +80,15 @@ class PublicSummaryForm(forms.ModelForm):
         fields = ["title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 18})}
         help_texts = {"text": _("Separate paragraphs with an empty line.")}
+
+
+def report_filter_form(data, *, project, is_partner: bool) -> ReportFilterForm:
+    """The filters from a query (a request's GET or a job's stored values); unbound, so that
+    nothing is filtered, when no filter is given."""
+    bound = any(data.get(name) for name in ReportFilterForm.base_fields)
+    return ReportFilterForm(data if bound else None, project=project, show_partner=not is_partner)
+
+
+def filter_values(data) -> dict[str, str]:
+    """The filter fields of a query, to be stored with a job and read again by the worker."""
+    return {name: data.get(name) for name in ReportFilterForm.base_fields if data.get(name)}

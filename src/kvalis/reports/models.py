@@ -1,5 +1,9 @@
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +47,104 @@ class PublicSummary(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [part.strip() for part in self.text.split("\n\n") if part.strip()]
+
+
+class ExportKind(models.TextChoices):
+    FINAL_REPORT = "final_report", _("final report to the funder (PDF)")
+    EXPORT = "export", _("person-level export")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("being prepared")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ExportError(models.TextChoices):
+    """Why a file was not made, shown translated on the job's page."""
+
+    ACCESS = "access", _("You may no longer download this file from this project.")
+    UNEXPECTED = "unexpected", _("An unexpected error stopped the preparation; try again.")
+
+
+def export_file_path(instance: "ExportJob", filename: str) -> str:
+    # A random folder: on a server that exposes MEDIA_URL the file's address cannot be guessed;
+    # the download itself goes through the job's page, which checks who asks.
+    return f"reports/exports/{secrets.token_hex(16)}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A download prepared in the background (the final report, a person-level export): it
+    belongs to the user who asked for it, in one project, and is kept for a limited time."""
+
+    # A running job whose heartbeat is older than this is shown as interrupted (worker stopped).
+    STALE_AFTER = timedelta(minutes=3)
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ExportKind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    error = models.CharField(_("error"), max_length=16, choices=ExportError.choices, blank=True)
+    file = models.FileField(_("file"), upload_to=export_file_path, max_length=300, blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    heartbeat_at = models.DateTimeField(_("last sign of work"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("deleted after"))
+
+    class Meta:
+        verbose_name = _("prepared download")
+        verbose_name_plural = _("prepared downloads")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["expires_at"], name="reports_export_expires_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="reports_export_progress_le_100"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file=""),
+                name="reports_export_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def stale(self) -> bool:
+        """Running, but the worker has not reported for a while: it was stopped mid-way."""
+        if self.status != ExportStatus.RUNNING:
+            return False
+        last = self.heartbeat_at or self.created_at
+        return last < timezone.now() - self.STALE_AFTER
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) and not self.stale
+
+    @property
+    def ready(self) -> bool:
+        return self.status == ExportStatus.DONE and not self.expired
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == ExportStatus.FAILED or self.stale or self.expired

@@ -1,7 +1,11 @@
 """What the indicators become: labelled rows, charts, the XLSX workbook and the funder's final
 report (PDF). Everything here reads `project_indicators()`; nothing computes a figure itself."""
 
+import io
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from itertools import batched
+from typing import BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,10 +234,8 @@ def report_xlsx(data: dict, *, people_sheets: dict | None = None) -> bytes:
 
 def final_report_context(project, *, include_annex: bool = True) -> dict:
     """Everything the funder's final report shows, from selectors (a fixed number of queries)."""
-    from kvalis.lib.collation import lt_order
     from kvalis.projects.selectors import project_activity_tree, project_partners
-    from kvalis.reports.exports import credited_by_enrolment
-    from kvalis.reports.indicators import project_indicators, report_enrolments
+    from kvalis.reports.indicators import project_indicators
 
     data = project_indicators(project)
     budget = None
@@ -242,35 +244,7 @@ def final_report_context(project, *, include_annex: bool = True) -> dict:
     budget_summary = optional_selector("kvalis.budget.selectors", "budget_summary")
     if budget_summary is not None:
         budget = budget_summary(project)
-    annex = []
-    if include_annex:
-        # Trained persons only (as `participants_trained`): their enrolments with at least one
-        # session attended; enrolled people who never came are not participants of the report.
-        from kvalis.attendance.models import Attendance
-        from kvalis.reports.indicators import ATTENDED
-
-        enrolments = report_enrolments(project)
-        enrolments = enrolments.filter(
-            pk__in=Attendance.objects.filter(enrolment__in=enrolments, status__in=ATTENDED).values(
-                "enrolment_id"
-            )
-        )
-        credited = credited_by_enrolment(enrolments)
-        people: dict[int, dict] = {}
-        for enrolment in enrolments.select_related("person", "organisation").order_by(
-            *lt_order("person__last_name", "person__first_name"), "person_id", "pk"
-        ):
-            entry = people.setdefault(
-                enrolment.person_id,
-                {
-                    "name": f"{enrolment.person.last_name} {enrolment.person.first_name}",
-                    "organisation": enrolment.organisation_name
-                    or (enrolment.organisation.name if enrolment.organisation else ""),
-                    "hours": Decimal("0"),
-                },
-            )
-            entry["hours"] += credited.get(enrolment.pk, Decimal("0"))
-        annex = list(people.values())
+    annex = list(annex_people(project)) if include_annex else []
     held = {row["id"]: row for row in data["activities"]}
     activities = list(project_activity_tree(project))
     for activity in activities:
@@ -296,10 +270,204 @@ def final_report_context(project, *, include_annex: bool = True) -> dict:
     }
 
 
-def final_report_pdf(project, *, include_annex: bool = True) -> bytes:
-    """The funder's final report, in Lithuanian whatever the interface language."""
+def annex_people(project) -> Iterator[dict]:
+    """The annex rows in Lithuanian alphabetical order, read from the database in chunks:
+    trained persons only (as `participants_trained`), with the hours credited to them."""
+    from kvalis.attendance.models import Attendance
+    from kvalis.lib.collation import lt_order
+    from kvalis.reports.exports import CHUNK, credited_by_enrolment
+    from kvalis.reports.indicators import ATTENDED, report_enrolments
+
+    # Their enrolments with at least one session attended; enrolled people who never came are
+    # not participants of the report.
+    enrolments = report_enrolments(project)
+    enrolments = enrolments.filter(
+        pk__in=Attendance.objects.filter(enrolment__in=enrolments, status__in=ATTENDED).values(
+            "enrolment_id"
+        )
+    )
+    credited = credited_by_enrolment(enrolments)
+    entry: dict | None = None
+    person_id = None
+    for enrolment in (
+        enrolments.select_related("person", "organisation")
+        .order_by(*lt_order("person__last_name", "person__first_name"), "person_id", "pk")
+        .iterator(chunk_size=CHUNK)
+    ):
+        if enrolment.person_id != person_id:
+            if entry is not None:
+                yield entry
+            person_id = enrolment.person_id
+            entry = {
+                "name": f"{enrolment.person.last_name} {enrolment.person.first_name}",
+                "organisation": enrolment.organisation_name
+                or (enrolment.organisation.name if enrolment.organisation else ""),
+                "hours": Decimal("0"),
+            }
+        entry["hours"] += credited.get(enrolment.pk, Decimal("0"))
+    if entry is not None:
+        yield entry
+
+
+# Persons per part of the annex. WeasyPrint holds a whole document's layout in memory (about
+# 30 kB a table row), so the annex is rendered in parts of this many rows and the parts are
+# joined: memory stays bounded whatever the number of participants.
+ANNEX_PART = 1500
+
+Progress = Callable[[int], None]
+
+
+def write_final_report_pdf(
+    target: BinaryIO, project, *, include_annex: bool = True, progress: Progress | None = None
+) -> None:
+    """The funder's final report, in Lithuanian whatever the interface language, written to
+    `target`. `progress` is called with the percent done."""
     from kvalis.lib.pdf import render_pdf
 
+    report = progress or (lambda percent: None)
     with override("lt"):
-        context = final_report_context(project, include_annex=include_annex)
-        return render_pdf("reports/final_report.html", context, language="lt")
+        context = final_report_context(project, include_annex=False)
+        parts = [render_pdf("reports/final_report.html", context, language="lt")]
+        if include_annex:
+            total = max(context["data"]["participants_trained"], 1)
+            report(10)
+            done = 0
+            for people in batched(annex_people(project), ANNEX_PART):
+                parts.append(
+                    render_pdf(
+                        "reports/final_report_annex.html",
+                        {
+                            "project": project,
+                            "people": list(enumerate(people, start=done + 1)),
+                            "first_part": done == 0,
+                        },
+                        language="lt",
+                    )
+                )
+                done += len(people)
+                report(min(10 + 85 * done // total, 95))
+            if done == 0:  # nobody trained yet: the annex says so
+                parts.append(
+                    render_pdf(
+                        "reports/final_report_annex.html",
+                        {"project": project, "people": [], "first_part": True},
+                        language="lt",
+                    )
+                )
+    _join_and_number(parts, target)
+    report(100)
+
+
+def final_report_pdf(project, *, include_annex: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    write_final_report_pdf(buffer, project, include_annex=include_annex)
+    return buffer.getvalue()
+
+
+# Helvetica (one of the PDF's standard fonts: nothing embedded) widths of what a page number
+# is made of, in thousandths of the font size.
+_WIDTHS = {" ": 278, "/": 278, **dict.fromkeys("0123456789", 556)}
+_MM = 72 / 25.4
+
+
+def _join_and_number(parts: list[bytes], target: BinaryIO) -> None:
+    """Concatenate the parts and write "page / pages" at the bottom right of every page, as the
+    report's margin (16 mm right, 18 mm bottom) has room for; the total is known only now."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        IndirectObject,
+        NameObject,
+    )
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        text = f"{number} / {total}"
+        width = sum(_WIDTHS[char] for char in text) * 8 / 1000
+        x = float(page.mediabox.right) - 16 * _MM - width
+        y = 9 * _MM - 2.8
+        resources = page[NameObject("/Resources")].get_object()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = DictionaryObject()
+            resources[NameObject("/Font")] = fonts
+        fonts.get_object()[NameObject("/KvalisPage")] = font
+        before, after = DecodedStreamObject(), DecodedStreamObject()
+        before.set_data(b"q\n")
+        stamp = f"BT /KvalisPage 8 Tf {x:.2f} {y:.2f} Td ({text}) Tj ET"
+        after.set_data(f"\nQ q 0.333 0.333 0.333 rg {stamp} Q\n".encode("ascii"))
+        contents = page.get("/Contents")
+        if contents is None:
+            existing = []
+        elif isinstance(contents.get_object(), ArrayObject):
+            existing = list(contents.get_object())
+        else:
+            existing = [
+                contents if isinstance(contents, IndirectObject) else writer._add_object(contents)
+            ]
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *existing, writer._add_object(after)]
+        )
+    writer.write(target)
+
+
+def write_xlsx(target: BinaryIO, title: str, header: list[str], rows: Iterable) -> None:
+    """One sheet, rows streamed to `target` (openpyxl's write-only mode keeps no cells in
+    memory); safe against formula injection as `kvalis.lib.exports`, numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from kvalis.lib.exports import _plain, safe_cell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=safe_cell(str(text)))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append([safe_cell(_plain(value)) for value in row])
+    workbook.save(target)
+
+
+def write_csv(target: BinaryIO, header: list[str], rows: Iterable) -> None:
+    """As `kvalis.lib.exports.csv_bytes` (UTF-8 with a BOM, semicolons, decimal commas), row by
+    row to `target`."""
+    import csv
+
+    from kvalis.lib.exports import _plain, safe_cell
+
+    text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text, delimiter=";")
+        writer.writerow([safe_cell(str(h)) for h in header])
+        for row in rows:
+            writer.writerow(
+                [
+                    str(v).replace(".", ",") if isinstance(v, Decimal) else safe_cell(_plain(v))
+                    for v in row
+                ]
+            )
+    finally:
+        text.detach()  # `target` stays open for whoever stores it

@@ -16,6 +16,10 @@ urlpatterns = [
     path(f"{BASE}summary.txt", views.summary_text, name="summary_text"),
     path(f"{BASE}summary/generate/", views.summary_generate, name="summary_generate"),
     path(f"{BASE}summary/publish/", views.summary_publish, name="summary_publish"),
+    path(f"{BASE}files/<int:job_pk>/", views.job, name="job"),
+    path(f"{BASE}files/<int:job_pk>/progress/", views.job_progress, name="job_progress"),
+    path(f"{BASE}files/<int:job_pk>/download/", views.job_download, name="job_download"),
+    path(f"{BASE}files/<int:job_pk>/retry/", views.job_retry, name="job_retry"),
 ] + [
     path(
         f"{BASE}exports/{kind}.{fmt}",

@@ -6,39 +6,45 @@ Who sees what (all through `kvalis.access`):
 - person-level exports: VIEW_REPORTS and VIEW_PEOPLE (coordinators; partners, scoped);
 - the funder's final report: VIEW_REPORTS and VIEW_BUDGET (coordinators, funder observers);
 - the public summary: read with VIEW_REPORTS, generated, edited and published with EDIT.
+
+What can take more than a second (the final report, a person-level export of more than
+`DIRECT_MAX_ROWS` rows) is prepared in the background: the page asks to prepare it, a job
+(`ExportJob`) is queued and its page shows the progress and then the download. A job belongs
+to the user who asked and to its project: anyone else gets 404.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kvalis.access import Perm, ProjectAccess, get_project_access
 from kvalis.lib.exports import XLSX_MIME, csv_bytes, download, xlsx_bytes
 from kvalis.reports import services
-from kvalis.reports.exports import available_exports, export_rows, export_title
-from kvalis.reports.forms import PublicSummaryForm, ReportFilterForm
+from kvalis.reports.exports import available_exports, export_rows, export_size, export_title
+from kvalis.reports.forms import (
+    PublicSummaryForm,
+    ReportFilterForm,
+    filter_values,
+    report_filter_form,
+)
 from kvalis.reports.indicators import indicators_json, project_indicators, report_enrolments
-from kvalis.reports.models import PublicSummary
-from kvalis.reports.outputs import charts, final_report_pdf, indicator_rows, report_xlsx
+from kvalis.reports.models import ExportJob, ExportKind, PublicSummary
+from kvalis.reports.outputs import charts, indicator_rows, report_xlsx
+from kvalis.reports.services import export_job_perms, report_scope
 
-
-def report_scope(access: ProjectAccess):
-    """None for the whole project; a partner coordinator's organisations for a partner."""
-    return access.partner_organisation_ids() if access.is_partner else None
+# A person-level export of at most this many rows is answered at once (well under a second);
+# a larger one is prepared in the background.
+DIRECT_MAX_ROWS = 2000
 
 
 def _filters(request: HttpRequest, access: ProjectAccess) -> ReportFilterForm:
-    fields = set(ReportFilterForm.base_fields)
-    bound = any(request.GET.get(name) for name in fields)
-    return ReportFilterForm(
-        request.GET if bound else None,
-        project=access.project,
-        show_partner=not access.is_partner,
-    )
+    return report_filter_form(request.GET, project=access.project, is_partner=access.is_partner)
 
 
 def _filename(access: ProjectAccess, stem: str, extension: str) -> str:
@@ -74,6 +80,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             else [],
             "can_final_report": access.can(Perm.VIEW_BUDGET),
             "can_edit": access.can(Perm.EDIT),
+            "jobs": _visible_jobs(access)[:10],
         },
     )
 
@@ -98,10 +105,28 @@ def report_workbook(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def final_report(request: HttpRequest, code: str) -> HttpResponse:
+    """Always prepared in the background: even without the annex it takes seconds for a large
+    project. GET shows what will be prepared, POST asks for it."""
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS).require(Perm.VIEW_BUDGET)
-    include_annex = request.GET.get("annex") != "0"
-    content = final_report_pdf(access.project, include_annex=include_annex)
-    return download(content, _filename(access, "final-report", "pdf"), "application/pdf")
+    source = request.POST if request.method == "POST" else request.GET
+    include_annex = source.get("annex") != "0"
+    if request.method == "POST":
+        return _request_job(
+            request,
+            access,
+            kind=ExportKind.FINAL_REPORT,
+            parameters={"annex": include_annex},
+            filename=_filename(
+                access, "final-report" if include_annex else "final-report-no-annex", "pdf"
+            ),
+        )
+    return _prepare_page(
+        request,
+        access,
+        title=_("Final report to the funder (PDF)"),
+        kind=ExportKind.FINAL_REPORT,
+        include_annex=include_annex,
+    )
 
 
 @login_required
@@ -110,14 +135,126 @@ def export(request: HttpRequest, code: str, *, kind: str, fmt: str) -> HttpRespo
     if kind not in available_exports():
         raise Http404
     form = _filters(request, access)
+    name = _filename(access, kind, fmt)
+    if request.method == "POST":
+        return _request_job(
+            request,
+            access,
+            kind=ExportKind.EXPORT,
+            parameters={
+                "export": kind,
+                "format": fmt,
+                "filters": filter_values(request.GET) if form.is_bound and form.is_valid() else {},
+                "language": get_language() or "lt",
+            },
+            filename=name,
+        )
     enrolments = report_enrolments(
         access.project, filters=form.filters(), scope=report_scope(access)
     )
-    header, rows = export_rows(kind, enrolments)
-    name = _filename(access, kind, fmt)
+    rows = export_size(kind, enrolments)
+    if rows > DIRECT_MAX_ROWS:
+        return _prepare_page(
+            request,
+            access,
+            title=f"{export_title(kind)} ({fmt.upper()})",
+            rows=rows,
+            kind=ExportKind.EXPORT,
+        )
+    header, body = export_rows(kind, enrolments)
     if fmt == "csv":
-        return download(csv_bytes(header, rows), name, "text/csv; charset=utf-8")
-    return download(xlsx_bytes({export_title(kind): (header, rows)}), name, XLSX_MIME)
+        return download(csv_bytes(header, body), name, "text/csv; charset=utf-8")
+    return download(xlsx_bytes({export_title(kind): (header, body)}), name, XLSX_MIME)
+
+
+# --- downloads prepared in the background ------------------------------------------------------
+
+
+def _visible_jobs(access: ProjectAccess):
+    """The user's own prepared downloads in this project, of the kinds they may still open."""
+    kinds = [
+        kind
+        for kind in ExportKind.values
+        if all(access.can(perm) for perm in export_job_perms(kind))
+    ]
+    return ExportJob.objects.filter(
+        project=access.project, requested_by=access.user, kind__in=kinds
+    ).order_by("-created_at", "-pk")
+
+
+def _get_job(request: HttpRequest, code: str, job_pk: int) -> tuple[ProjectAccess, ExportJob]:
+    access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
+    return access, get_object_or_404(_visible_jobs(access), pk=job_pk)
+
+
+def _request_job(request, access, *, kind, parameters, filename) -> HttpResponse:
+    job = services.export_job_request(
+        actor=request.user,
+        project=access.project,
+        kind=kind,
+        parameters=parameters,
+        filename=filename,
+    )
+    return redirect("reports:job", code=access.project.code, job_pk=job.pk)
+
+
+def _prepare_page(request, access, *, title, kind, rows=None, include_annex=True) -> HttpResponse:
+    return render(
+        request,
+        "reports/prepare.html",
+        {
+            "access": access,
+            "project": access.project,
+            "tab": "reports",
+            "title": title,
+            "kind": kind,
+            "rows": rows,
+            "include_annex": include_annex,
+            "query": request.GET.urlencode(),
+            "jobs": [job for job in _visible_jobs(access)[:20] if job.kind == kind],
+        },
+    )
+
+
+@login_required
+def job(request: HttpRequest, code: str, job_pk: int) -> HttpResponse:
+    access, found = _get_job(request, code, job_pk)
+    return render(
+        request,
+        "reports/job.html",
+        {"access": access, "project": access.project, "tab": "reports", "job": found},
+    )
+
+
+@login_required
+def job_progress(request: HttpRequest, code: str, job_pk: int) -> HttpResponse:
+    access, found = _get_job(request, code, job_pk)
+    response = render(
+        request, "reports/_job_progress.html", {"job": found, "project": access.project}
+    )
+    if not found.in_progress and request.htmx:
+        # Ready, failed or interrupted: reload the whole page for the link or the retry button.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def job_download(request: HttpRequest, code: str, job_pk: int) -> HttpResponse:
+    _access, found = _get_job(request, code, job_pk)
+    if not found.ready:
+        raise Http404
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, code: str, job_pk: int) -> HttpResponse:
+    access, found = _get_job(request, code, job_pk)
+    try:
+        services.export_job_retry(job=found, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("reports:job", code=access.project.code, job_pk=found.pk)
 
 
 @login_required

@@ -57,8 +57,14 @@ class Command(BaseCommand):
                 }
                 content = report_xlsx(project_indicators(project), people_sheets=sheets)
             else:
-                from kvalis.reports.outputs import final_report_pdf
+                from kvalis.reports.outputs import final_report_pdf, write_final_report_pdf
 
+                if output:
+                    # Straight to the file: the annex is rendered in parts, memory stays bounded.
+                    with open(output, "wb") as file:
+                        write_final_report_pdf(file, project, include_annex=not no_annex)
+                    self.stderr.write(f"Written to {output}")
+                    return
                 content = final_report_pdf(project, include_annex=not no_annex)
         self._write(content, output)
 
