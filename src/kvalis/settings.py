@@ -4,7 +4,9 @@ Every variable is parsed by a tiny typed helper that fails loudly on a malformed
 in production stops the start-up instead of silently falling back to a default.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +57,16 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Proxies whose X-Real-IP header names the client (nginx on the same host: 127.0.0.1). Any
+# client may send the header, so with none listed it is never believed (kvalis.lib.throttle).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_address(_proxy)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must be comma-separated IP addresses, got {_proxy!r}"
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,7 +77,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command, made to wait out a locked database.
+    "kvalis.worker",
     "django_tasks_db",
+    "axes",
     "kvalis.accounts",
     "kvalis.audit",
     "kvalis.organisations",
@@ -90,10 +105,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sees the response after every inner middleware: no shared or browser cache keeps a page
+    # served to a signed-in user or an API token.
+    "kvalis.lib.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses an oversized upload (translated 413 page) before the CSRF check reads the body.
+    "kvalis.lib.uploads.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a paused sign-in into registration/locked_out.html.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kvalis.urls"
@@ -130,6 +152,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Sign-in limits (django-axes; the limits and the wider rates are in kvalis.accounts.throttles).
+# Its backend comes first and refuses a paused request before any password is checked; failures
+# are counted in the database, shared by all workers, per normalised e-mail and client address.
+AUTHENTICATION_BACKENDS = [
+    "kvalis.accounts.throttles.SignInLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "kvalis.accounts.throttles.SignInAttempts"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_FAILURE_LIMIT = "kvalis.accounts.throttles.failure_limit"
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Attempts while paused do not prolong the pause: it ends 15 minutes after the last failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "kvalis.accounts.throttles.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "kvalis.lib.throttle.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = _("Too many attempts. Wait a few minutes and try again.")
+# Successful sign-ins are not logged with their IP address: the audit log records what matters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 # Set-password, invitation and address-change links expire after three days (and are bound to
 # the address they were sent to: Django's token hashes the login's e-mail).
@@ -233,6 +275,14 @@ if not DEBUG:
 # Uploads (spreadsheets, expense scans): refused above this size, with a clear message.
 KVALIS_MAX_UPLOAD_MB = envint("KVALIS_MAX_UPLOAD_MB", "10")
 DATA_UPLOAD_MAX_MEMORY_SIZE = KVALIS_MAX_UPLOAD_MB * 1024 * 1024
+# Refused on Content-Length first (kvalis.lib.uploads), then while streaming: a file stops at the
+# limit, so what is accepted fits in memory and nothing is ever written to temporary disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = KVALIS_MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "kvalis.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Cache: attempt counters (sign-in, applications, check-in codes) live here. "local" is one
 # process's memory; with several gunicorn workers use "database" (run `kvalis createcachetable`)
