@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "axes",
     "kvalis.accounts",
     "kvalis.audit",
+    "kvalis.outbox",
     "kvalis.organisations",
     "kvalis.people",
     "kvalis.projects",
@@ -217,6 +218,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _email_host = envstr("EMAIL_HOST", "")
 _email_port = envint("EMAIL_PORT", "587")
 _email_use_tls = envbool("EMAIL_USE_TLS", "1")
+# Seconds before a hung SMTP connection gives up: well under the outbox's 10-minute claim, so a
+# stuck send can never overlap the retry of the same message.
+_email_timeout = envint("EMAIL_TIMEOUT", "60")
 if _email_host:
     MAILERS = {
         "default": {
@@ -227,6 +231,7 @@ if _email_host:
                 "username": envstr("EMAIL_HOST_USER", ""),
                 "password": envstr("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": _email_use_tls,
+                "timeout": _email_timeout,
             },
         }
     }

@@ -1,5 +1,7 @@
 """E-mail as subject / text / HTML template triplets, in the recipient's language, sent as a
-background task after the surrounding transaction commits.
+background task after the surrounding transaction commits, from a row of the outbox
+(`kvalis.outbox`) written in that transaction: a task that dies is made up for by
+`kvalis send_pending_mail`.
 
 Templates: `<name>_subject.txt`, `<name>.txt`, `<name>.html` (e.g. "enrolment/emails/confirmed").
 The subject and the text part are plain text, rendered without HTML escaping (a name like
@@ -8,7 +10,6 @@ O'Brien stays O'Brien, not O&#x27;Brien); only the HTML part is escaped.
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -40,6 +41,7 @@ def send_rendered(
     message.send()
 
 
+# Tasks enqueued before the outbox existed still name this one; new mail goes through the outbox.
 @task()
 def send_mail_task(*, to: list[str], template: str, context: dict, language: str = "lt") -> None:
     subject, text, html = render_mail(template=template, context=context, language=language)
@@ -47,10 +49,13 @@ def send_mail_task(*, to: list[str], template: str, context: dict, language: str
 
 
 def queue_mail(*, to: str | list[str], template: str, context: dict, language: str = "lt") -> None:
-    """Send after commit, as a task. `context` must be JSON-serialisable (ids, strings)."""
+    """Send after commit, as a task. `context` must be JSON-serialisable (ids, strings).
+
+    The message is written to the outbox in the caller's transaction: it is sent only if that
+    transaction commits, and by `send_pending_mail` if the task's worker dies before sending it.
+    """
+    # Imported here: the outbox renders and sends with the functions above.
+    from kvalis.outbox.services import outbox_message_create
+
     recipients = [to] if isinstance(to, str) else list(to)
-    transaction.on_commit(
-        lambda: send_mail_task.enqueue(
-            to=recipients, template=template, context=context, language=language
-        )
-    )
+    outbox_message_create(to=recipients, template=template, context=context, language=language)
