@@ -32,7 +32,7 @@ def demo(db, settings):
     EnrolmentFactory(person=participant, cohort=first_cohort)
     for index, person in enumerate(people):
         module = modules[index % 3]
-        cohort = module.cohorts.order_by("start_date")[index % module.cohorts.count()]
+        cohort = module.cohorts.order_by("start_date", "pk")[index % module.cohorts.count()]
         EnrolmentFactory(person=person, cohort=cohort)
     EnrolmentFactory(person=people[0], cohort=modules[1].cohorts.first(), status="cancelled")
     return project, participant, modules

@@ -1,5 +1,8 @@
 """`kvalis db_worker`: a locked database (SQLite) or a serialization failure (PostgreSQL) is
-waited out with backoff; the worker never exits on it."""
+waited out with backoff; the worker never exits on it.
+
+The retry reconnects (closes every connection), which a test wrapped in one transaction cannot
+survive on PostgreSQL: those tests use a transactional database."""
 
 from unittest import mock
 
@@ -35,7 +38,7 @@ def test_the_kvalis_command_is_the_one_that_runs():
     assert get_commands()["db_worker"] == "kvalis.worker"
 
 
-def test_a_locked_database_in_the_worker_loop_is_retried_with_backoff(db, no_sleep):
+def test_a_locked_database_in_the_worker_loop_is_retried_with_backoff(transactional_db, no_sleep):
     from django_tasks_db.management.commands import db_worker as upstream
 
     real = upstream.exclusive_transaction
@@ -55,7 +58,7 @@ def test_a_locked_database_in_the_worker_loop_is_retried_with_backoff(db, no_sle
     assert len(backoff) == 2 and backoff[1] > backoff[0]
 
 
-def test_a_serialization_failure_is_retried_too(db, no_sleep):
+def test_a_serialization_failure_is_retried_too(transactional_db, no_sleep):
     from django_tasks_db.management.commands import db_worker as upstream
 
     real = upstream.exclusive_transaction
