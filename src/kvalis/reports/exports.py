@@ -39,15 +39,17 @@ def available_exports() -> tuple[str, ...]:
     return tuple(kind for kind in EXPORTS if kind != "certificates" or certificate_model())
 
 
-def _municipality(code: str) -> str:
-    return Municipality(code).label if code in Municipality.values else ""
+def _present_only(*, status: str, minutes_attended, session_hours) -> Decimal:
+    return Decimal(session_hours) if status == AttendanceStatus.PRESENT else Decimal("0")
+
+
+def _credit_rule():
+    """The attendance app's rule for the hours a record credits, or present-only before it."""
+    return optional_selector("kvalis.attendance.selectors", "credited_hours") or _present_only
 
 
 def _credit(status: str, minutes, session_hours) -> Decimal:
-    rule = optional_selector("kvalis.attendance.selectors", "credited_hours")
-    if rule is None:
-        return Decimal(session_hours) if status == AttendanceStatus.PRESENT else Decimal("0")
-    return rule(status=status, minutes_attended=minutes, session_hours=session_hours)
+    return _credit_rule()(status=status, minutes_attended=minutes, session_hours=session_hours)
 
 
 def credited_by_enrolment(enrolments: QuerySet[Enrolment]) -> dict[int, Decimal]:
@@ -90,31 +92,62 @@ def participants_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], Itera
     ]
 
     def rows():
-        for enrolment in (
-            enrolments.select_related(
-                "person", "organisation", "partner__organisation", "cohort__activity"
+        # Labels looked up once per value, not once per row; built here so that they follow
+        # the language active while the file is written.
+        municipalities = {code: str(label) for code, label in Municipality.choices}
+        categories = {
+            code: str(label)
+            for code, label in Enrolment._meta.get_field("position_category").flatchoices
+        }
+        yes, no = _("yes"), _("no")
+        zero = Decimal("0")
+        # Plain tuples from one joined query: model instances cost more than the rest of a row.
+        for (
+            pk,
+            last_name,
+            first_name,
+            email,
+            organisation_name,
+            organisation,
+            municipality,
+            position,
+            category,
+            partner,
+            activity,
+            cohort,
+        ) in (
+            enrolments.order_by(*lt_order(*NAME_ORDER), "person_id", "cohort__start_date", "pk")
+            .values_list(
+                "pk",
+                "person__last_name",
+                "person__first_name",
+                "person__email",
+                "organisation_name",
+                "organisation__name",
+                "organisation__municipality",
+                "position",
+                "position_category",
+                "partner__organisation__name",
+                "cohort__activity__title",
+                "cohort__name",
             )
-            .order_by(*lt_order(*NAME_ORDER), "person_id", "cohort__start_date", "pk")
             .iterator(chunk_size=CHUNK)
         ):
-            completion = completions.get(enrolment.pk)
+            completion = completions.get(pk)
             yield [
-                enrolment.person.last_name,
-                enrolment.person.first_name,
-                enrolment.person.email,
-                enrolment.organisation_name
-                or (enrolment.organisation.name if enrolment.organisation else ""),
-                _municipality(enrolment.organisation.municipality)
-                if enrolment.organisation
-                else "",
-                enrolment.position,
-                enrolment.get_position_category_display(),
-                enrolment.partner.organisation.name if enrolment.partner else "",
-                enrolment.cohort.activity.title,
-                enrolment.cohort.name,
-                credited.get(enrolment.pk, Decimal("0")),
+                last_name,
+                first_name,
+                email,
+                organisation_name or organisation or "",
+                municipalities.get(municipality, ""),
+                position,
+                categories.get(category, category),
+                partner or "",
+                activity,
+                cohort,
+                credited.get(pk, zero),
                 completion.required_hours if completion else "",
-                (_("yes") if completion.completed else _("no")) if completion else "",
+                (yes if completion.completed else no) if completion else "",
             ]
 
     return header, rows()
@@ -178,6 +211,9 @@ def hours_ledger_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], Itera
     ]
 
     def rows():
+        # Looked up once, not per row: the ledger has a row per attendance record.
+        labels = {status: str(label) for status, label in AttendanceStatus.choices}
+        credit = _credit_rule()
         for record in (
             Attendance.objects.filter(enrolment__in=enrolments)
             .values_list(
@@ -205,9 +241,9 @@ def hours_ledger_rows(enrolments: QuerySet[Enrolment]) -> tuple[list[str], Itera
                 cohort,
                 timezone.localtime(starts_at),
                 hours,
-                str(AttendanceStatus(status).label),
+                labels[status],
                 minutes,
-                _credit(status, minutes, hours),
+                credit(status=status, minutes_attended=minutes, session_hours=hours),
             ]
 
     return header, rows()
