@@ -39,10 +39,13 @@ build-packages:
 	$(call apt_install,$$missing)
 
 # What `make test` adds: Chromium drives the browser journeys, pdftotext reads PDFs back.
+# DejaVu Sans (found through fontconfig) draws the final report's participant annex.
 system-packages: build-packages
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v fc-match >/dev/null || missing="$$missing fontconfig"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	$(call apt_install,$$missing)
 
 # Tasks (e-mail, certificates) run in the web process here, so the demo needs no worker.

@@ -26,3 +26,35 @@ def render_pdf(template: str, context: dict, *, language: str | None = None) -> 
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         html = render_to_string(template, context)
     return render_html_to_pdf(html)
+
+
+def system_font(family: str, *, bold: bool = False) -> str | None:
+    """The TrueType file of `family` as fontconfig finds it, or None. fc-match always answers
+    with its nearest match, so an answer from another family counts as not found."""
+    import os
+    import shutil
+    import subprocess
+
+    executable = shutil.which("fc-match")
+    if executable is None:
+        return None
+    pattern = f"{family}:bold" if bold else family
+    try:
+        answer = subprocess.run(
+            [executable, "-f", "%{family}\t%{style}\t%{fontformat}\t%{file}", pattern],
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fields = answer.split("\t")
+    if len(fields) != 4:
+        return None
+    families, styles, fontformat, path = fields
+    if family not in families.split(",") or fontformat != "TrueType":
+        return None
+    if bold != ("Bold" in styles.split(",")[0].split()):
+        return None
+    return path if path and os.path.isfile(path) else None

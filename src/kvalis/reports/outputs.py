@@ -309,9 +309,10 @@ def annex_people(project) -> Iterator[dict]:
         yield entry
 
 
-# Persons per part of the annex. WeasyPrint holds a whole document's layout in memory (about
-# 30 kB a table row), so the annex is rendered in parts of this many rows and the parts are
-# joined: memory stays bounded whatever the number of participants.
+# Persons per part of the annex when WeasyPrint renders it (no DejaVu Sans for fpdf2, see
+# `kvalis.reports.annex`). WeasyPrint holds a whole document's layout in memory (about 30 kB a
+# table row), so the annex is rendered in parts of this many rows and the parts are joined:
+# memory stays bounded whatever the number of participants.
 ANNEX_PART = 1500
 
 Progress = Callable[[int], None]
@@ -323,6 +324,7 @@ def write_final_report_pdf(
     """The funder's final report, in Lithuanian whatever the interface language, written to
     `target`. `progress` is called with the percent done."""
     from kvalis.lib.pdf import render_pdf
+    from kvalis.reports.annex import annex_fonts, annex_pdf
 
     report = progress or (lambda percent: None)
     with override("lt"):
@@ -331,31 +333,44 @@ def write_final_report_pdf(
         if include_annex:
             total = max(context["data"]["participants_trained"], 1)
             report(10)
-            done = 0
-            for people in batched(annex_people(project), ANNEX_PART):
+            fonts = annex_fonts()
+            if fonts is not None:
                 parts.append(
-                    render_pdf(
-                        "reports/final_report_annex.html",
-                        {
-                            "project": project,
-                            "people": list(enumerate(people, start=done + 1)),
-                            "first_part": done == 0,
-                        },
-                        language="lt",
+                    annex_pdf(
+                        project,
+                        annex_people(project),
+                        fonts=fonts,
+                        progress=lambda done: report(min(10 + 85 * done // total, 95)),
                     )
                 )
-                done += len(people)
-                report(min(10 + 85 * done // total, 95))
-            if done == 0:  # nobody trained yet: the annex says so
-                parts.append(
-                    render_pdf(
-                        "reports/final_report_annex.html",
-                        {"project": project, "people": [], "first_part": True},
-                        language="lt",
-                    )
-                )
+            else:
+                parts.extend(_annex_parts_weasyprint(project, total, report))
     _join_and_number(parts, target)
     report(100)
+
+
+def _annex_parts_weasyprint(project, total: int, report: Progress) -> Iterator[bytes]:
+    from kvalis.lib.pdf import render_pdf
+
+    done = 0
+    for people in batched(annex_people(project), ANNEX_PART):
+        yield render_pdf(
+            "reports/final_report_annex.html",
+            {
+                "project": project,
+                "people": list(enumerate(people, start=done + 1)),
+                "first_part": done == 0,
+            },
+            language="lt",
+        )
+        done += len(people)
+        report(min(10 + 85 * done // total, 95))
+    if done == 0:  # nobody trained yet: the annex says so
+        yield render_pdf(
+            "reports/final_report_annex.html",
+            {"project": project, "people": [], "first_part": True},
+            language="lt",
+        )
 
 
 def final_report_pdf(project, *, include_annex: bool = True) -> bytes:
