@@ -180,7 +180,13 @@ def _invitation_only(row, world) -> bool:
     )
 
 
+def _invitation_mail(row, world) -> bool:
+    """The one e-mail: partner B's coordinator is told of charlie's invitation."""
+    return row["to"] == [world.bob.email] and row["template"].endswith("partnership_invitation")
+
+
 OWN_PROJECT_ROWS = {
+    "outbox.OutboxMessage": _invitation_mail,
     "audit.AuditEntry": _audit_of_own_project,
     "reports.PublicSummary": _own_project,
     "reports.ExportJob": _own_project,
