@@ -45,11 +45,17 @@ def test_each_module_gets_an_evaluation_answered_by_about_seventy_percent(demo):
     for module in modules:
         survey = Survey.objects.get(activity=module, cohort=None)
         (group,) = activity_results(module)
-        assert not group.withheld
         assert Decimal("60") <= group.rate <= Decimal("75"), (module, group.rate)
+        assert survey.responses.count() == survey.participations.count()
+        assert group.responses + group.pending == survey.responses.count()
+        if survey.status == "open" and group.withheld:
+            # An open survey publishes a cohort's answers only once it has five new ones: how
+            # the demo's answers fall into cohorts decides whether that has happened yet.
+            assert group.pending >= 1
+            continue
+        assert not group.withheld
         overall = next(r for r in group.questions if r.question.key == "overall")
         assert Decimal("4.0") <= overall.mean <= Decimal("4.8")
-        assert survey.responses.count() == survey.participations.count()
     remarks = Answer.objects.exclude(text="").values_list("text", flat=True)
     assert remarks and all(text.startswith("(demo)") for text in remarks)
     satisfaction = project_satisfaction(project)

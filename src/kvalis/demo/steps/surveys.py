@@ -111,7 +111,8 @@ def _respondents(survey: Survey, activity: Activity, skip: Person | None) -> lis
         ).values_list("enrolment__person_id", flat=True)
     )
     candidates = [p for p in people if (not attended or p.pk in attended) and p != skip]
-    candidates.sort(key=lambda p: _order(f"{activity.pk}|{p.email}"))
+    # By title, not primary key: the same people answer on every database and run.
+    candidates.sort(key=lambda p: _order(f"{activity.title}|{p.email}"))
     return candidates[:target]
 
 
