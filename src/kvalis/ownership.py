@@ -41,6 +41,10 @@ def kept_organisations(user) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
+    return _coordinated_or_represented(user)
+
+
+def _coordinated_or_represented(user) -> QuerySet[Organisation]:
     own = coordinated_organisations(user).values("pk")
     return Organisation.objects.filter(Q(pk__in=own) | Q(represented_by__in=own))
 
@@ -101,8 +105,7 @@ def partnerships_to_answer(user):
 
     if user is None or not user.is_authenticated:
         return Partner.objects.none()
-    own = coordinated_organisations(user).values("pk")
-    kept = Organisation.objects.filter(Q(pk__in=own) | Q(represented_by__in=own)).values("pk")
+    kept = _coordinated_or_represented(user).values("pk")
     return Partner.objects.filter(organisation__in=kept).exclude(role="lead")
 
 

@@ -33,7 +33,7 @@ class PersonProjectForm(ServiceModelForm):
         model = Person
         fields = ["position_category"]
 
-    def __init__(self, *args, organisations=None, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["position_category"].help_text = _(
             "Used to check who may take part. Name, e-mail, phone, employer and position are "

@@ -122,12 +122,13 @@ def person_update(*, actor, person: Person, project=None, **fields: Any) -> Pers
                 )
             }
         )
-    if "organisation" in changed and actor is not None and not actor.is_superuser:
-        new = fields["organisation"]
-        if new is not None and not ownership.keeps(actor, new) and not (person.user_id == actor.pk):
-            raise ValidationError(
-                {"organisation": _("You can move a person only to an organisation you keep.")}
-            )
+    # A keeper moves a person only to an organisation they keep; the person names their own.
+    moved_to = fields.get("organisation") if "organisation" in changed else None
+    by_other = actor is not None and person.user_id != actor.pk
+    if moved_to is not None and by_other and not ownership.keeps(actor, moved_to):
+        raise ValidationError(
+            {"organisation": _("You can move a person only to an organisation you keep.")}
+        )
     employer_before = person.organisation
     for name, value in fields.items():
         setattr(person, name, value)
