@@ -40,6 +40,10 @@ class Organisation(models.Model):
     name_instrumental = models.CharField(
         _("name in the instrumental (kuo?)"), max_length=255, blank=True
     )
+    name_dative = models.CharField(_("name in the dative (kam?)"), max_length=255, blank=True)
+    name_accusative = models.CharField(
+        _("name in the accusative (ką?)"), max_length=255, blank=True
+    )
     name_locative = models.CharField(_("name in the locative (kur?)"), max_length=255, blank=True)
     # Who owns this organisation's people (see kvalis.ownership): a registered organisation has
     # coordinators of its own; an unregistered one (a village culture centre) is represented
