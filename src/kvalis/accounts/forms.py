@@ -31,6 +31,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    # Django's message puts the field's name into the sentence in the nominative
+    # ("Įveskite teisingą el. pašto adresas"): this one says it whole, in the right case.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct e-mail address and password. Note that the password is "
+            "case-sensitive."
+        ),
+    }
 
     def clean_username(self) -> str:
         return throttles.normalise_email(self.cleaned_data["username"])
@@ -134,3 +143,28 @@ class EmailChangeForm(forms.Form):
             throttle.record("password-check", who, window=SIGN_IN_WINDOW)
             raise ValidationError(_("The password is not correct."), code="password_incorrect")
         return password
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code from the authenticator app, or one of the recovery codes (checked by the view's
+    service, which counts a wrong one)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows now, or a recovery code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class SecondFactorRequireForm(forms.Form):
+    require_second_factor = forms.BooleanField(
+        label=_("Coordinators must use a second factor"),
+        required=False,
+        help_text=_(
+            "From their next sign-in, a coordinator without an authenticator app is asked to set "
+            "one up before using Kvalis."
+        ),
+    )

@@ -1,20 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from kvalis.accounts import views
-from kvalis.accounts.forms import EmailAuthenticationForm, InvitedPasswordResetForm
+from kvalis.accounts import passkey_views, second_factor_views, views
+from kvalis.accounts.forms import InvitedPasswordResetForm
 
 app_name = "accounts"
 
 # Included at the root: signing in under /accounts/, the signed-in user's own page under /account/.
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # The password, then (for a login with a second factor) the code: second_factor_views.
+    path("accounts/login/", second_factor_views.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", second_factor_views.login_verify, name="login_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
@@ -47,4 +43,30 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/email/", views.email_change, name="email_change"),
     path("account/email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("account/second-factor/", second_factor_views.second_factor_page, name="second_factor"),
+    path(
+        "account/second-factor/confirm/",
+        second_factor_views.second_factor_confirm,
+        name="second_factor_confirm",
+    ),
+    path(
+        "account/second-factor/recovery-codes/",
+        second_factor_views.recovery_codes,
+        name="recovery_codes",
+    ),
+    path(
+        "account/passkeys/<int:passkey_pk>/remove/",
+        passkey_views.passkey_remove,
+        name="passkey_remove",
+    ),
+    path(
+        "account/organisations/<int:organisation_pk>/second-factor/",
+        second_factor_views.organisation_second_factor,
+        name="organisation_second_factor",
+    ),
+    path(
+        "account/organisations/<int:organisation_pk>/second-factor/<int:colleague_pk>/reset/",
+        second_factor_views.second_factor_reset,
+        name="second_factor_reset",
+    ),
 ]

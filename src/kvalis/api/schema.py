@@ -186,6 +186,11 @@ COMPONENTS = {
             "status": {"type": "string", "enum": ["valid", "revoked", "replaced"]},
             "valid": {"type": "boolean"},
             "participant_name": STRING,
+            "holder_name_withheld": {
+                "type": "boolean",
+                "description": "True when the holder had their personal data erased: the "
+                "certificate keeps its status, participant_name is empty.",
+            },
             "activity_title": STRING,
             "project_title": STRING,
             "academic_hours": DECIMAL,

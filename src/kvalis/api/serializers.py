@@ -116,7 +116,9 @@ def certificate(c, replacement) -> dict:
         "verification_code": c.verification_code,
         "status": c.status,
         "valid": c.status == "valid",
-        "participant_name": c.participant_name,
+        # Blank once the holder had their data erased; the certificate stays valid.
+        "participant_name": "" if d.get("holder_name_withheld") else c.participant_name,
+        "holder_name_withheld": bool(d.get("holder_name_withheld")),
         "activity_title": d.get("activity_title", ""),
         "project_title": d.get("project_title", ""),
         "academic_hours": decimal(c.hours),

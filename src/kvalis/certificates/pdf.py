@@ -24,6 +24,7 @@ import io
 import json
 import re
 import threading
+import warnings
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kvalis.lib.pdf import render_html_to_pdf
 from kvalis.lib.qr import qr_svg
@@ -65,6 +67,8 @@ LAYOUT = {
 }
 INK = (0.11, 0.17, 0.24)
 BRAND = (0.11, 0.31, 0.48)
+# Set in the frozen data when the holder was erased (`kvalis.people.erasure`).
+HOLDER_WITHHELD_KEY = "holder_name_withheld"
 
 
 def verification_url(code: str) -> str:
@@ -82,6 +86,17 @@ def hours_text(value) -> str:
     if value == value.to_integral_value():
         return str(int(value))
     return formats.number_format(value, decimal_pos=1)
+
+
+def academic_hours_text(value) -> str:
+    """'1 academic hour', '16 academic hours', '15.3 academic hours'; '16 ak. val.'."""
+    value = Decimal(value)
+    count = int(value) if value == value.to_integral_value() else value
+    with warnings.catch_warnings():
+        # gettext warns of a non-integer count, which the Lithuanian plural rule has a form for.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        template = ngettext("%(hours)s academic hour", "%(hours)s academic hours", count)
+    return template % {"hours": hours_text(value)}
 
 
 # --- what the overlay prints ------------------------------------------------------------------
@@ -108,8 +123,9 @@ def personal_values(certificate) -> Personal:
     )
     return Personal(
         number=_("No. %(number)s") % {"number": certificate.number},
-        name=certificate.participant_name,
-        hours=_("%(hours)s academic hours") % {"hours": hours_text(certificate.hours)},
+        # An erased holder's name is withheld: the background says so where the name goes.
+        name="" if d.get(HOLDER_WITHHELD_KEY) else certificate.participant_name,
+        hours=academic_hours_text(certificate.hours),
         dates=dates,
         place=d.get("place") or "—",
         issued=certificate.issued_at.astimezone(_tz()).strftime("%Y-%m-%d"),

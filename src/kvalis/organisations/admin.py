@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kvalis.organisations import services
-from kvalis.organisations.models import Organisation, OrganisationCoordinator
+from kvalis.organisations.models import Organisation, OrganisationCoordinator, RetentionPolicy
 
 
 class CoordinatorInline(admin.TabularInline):
@@ -50,3 +50,35 @@ class OrganisationAdmin(admin.ModelAdmin):
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    """An organisation's own retention periods; without one the defaults apply
+    (`kvalis.people.retention`). Changes are audited."""
+
+    list_display = [
+        "organisation",
+        "contact_data_years",
+        "unconfirmed_application_days",
+        "survey_participation_years",
+        "audit_log_years",
+    ]
+    raw_id_fields = ["organisation"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        from kvalis.audit.services import audit_log
+
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=request.user,
+            action="retention.policy_set",
+            obj=obj,
+            organisation=obj.organisation,
+            data={
+                "contact_data_years": obj.contact_data_years,
+                "unconfirmed_application_days": obj.unconfirmed_application_days,
+                "survey_participation_years": obj.survey_participation_years,
+                "audit_log_years": obj.audit_log_years,
+            },
+        )

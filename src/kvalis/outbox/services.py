@@ -90,3 +90,26 @@ def outbox_prune() -> int:
         sent_at__lt=timezone.now() - KEEP_SENT_FOR
     ).delete()
     return deleted
+
+
+def outbox_purge_unsent(*, addresses: list[str]) -> int:
+    """Forget unsent mail to these addresses (a person whose data are erased): a message only
+    to them is deleted, one to others too goes to the others only. How many were changed.
+
+    `to` is a JSON list, which SQLite cannot search inside: the unsent rows are few (the
+    outbox index), so they are read and compared here, ignoring case as mail servers do."""
+    gone = {address.strip().lower() for address in addresses if address and address.strip()}
+    if not gone:
+        return 0
+    changed = 0
+    for message in OutboxMessage.objects.filter(sent_at__isnull=True).only("pk", "to"):
+        kept = [to for to in message.to if to.strip().lower() not in gone]
+        if len(kept) == len(message.to):
+            continue
+        if kept:
+            message.to = kept
+            message.save(update_fields=["to"])
+        else:
+            message.delete()
+        changed += 1
+    return changed

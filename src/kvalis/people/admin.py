@@ -2,8 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from kvalis.lib.admin import ReadOnlyAdmin
 from kvalis.people import services
-from kvalis.people.models import Person
+from kvalis.people.models import ErasureRequest, Person
 
 
 class PersonAdminForm(forms.ModelForm):
@@ -45,3 +46,11 @@ class PersonAdmin(admin.ModelAdmin):
             created = services.person_create(actor=request.user, **fields)
             obj.pk = created.pk
             obj._state.adding = False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(ReadOnlyAdmin):
+    """Answered by the employer's coordinators on their pages (`people:erasure_requests`)."""
+
+    list_display = ["person", "status", "requested_at", "reviewed_at"]
+    list_filter = ["status"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kvalis.lib.text import validate_visible_name
 
@@ -53,6 +54,9 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # Set when the person was erased (at their request or by the retention rules): the name is
+    # then the pseudonym, the contact data and the login are gone, the training record stays.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -74,3 +78,77 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ErasureStatus(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("erasure request", "requested")
+    APPROVED = "approved", pgettext_lazy("erasure request", "approved")
+    REFUSED = "refused", pgettext_lazy("erasure request", "refused")
+    DONE = "done", pgettext_lazy("erasure request", "carried out")
+
+
+OPEN_ERASURE_STATUSES = (ErasureStatus.REQUESTED, ErasureStatus.APPROVED)
+
+
+class ErasureRequest(models.Model):
+    """A person's request to be erased (GDPR art. 17), reviewed by their employer's keepers and
+    carried out by pseudonymising them (`people.erasure.person_erase`)."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="erasure_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ErasureStatus.choices, default=ErasureStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True, max_length=2000)
+    done_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One open request per person: a second one waits for the first's answer.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["requested", "approved"]),
+                name="people_one_open_erasure_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ErasureStatus.values),
+                name="people_erasure_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
+                name="people_erasure_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ERASURE_STATUSES

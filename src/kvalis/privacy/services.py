@@ -1,0 +1,128 @@
+"""Writes of the privacy app: consent records and the audited data export."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kvalis.audit.services import audit_log
+from kvalis.people.models import Person
+from kvalis.privacy import texts
+from kvalis.privacy.models import Consent, Purpose, Source
+
+
+def consent_record_application(*, person: Person, enrolment, language: str = "lt") -> Consent:
+    """The applicant ticked the privacy notice box on the public form: record which notice."""
+    with translation.override(language if language in texts.PRIVACY_NOTICE_TEMPLATES else "lt"):
+        statement = str(texts.PRIVACY_NOTICE_STATEMENT)
+    consent = Consent(
+        person=person,
+        purpose=Purpose.APPLICATION_NOTICE,
+        source=Source.APPLICATION_FORM,
+        text_version=texts.PRIVACY_NOTICE_VERSION,
+        language=language if language in texts.PRIVACY_NOTICE_TEMPLATES else "lt",
+        text_sha256=texts.privacy_notice_hash(language),
+        statement=statement,
+        enrolment=enrolment,
+        about=str(enrolment.cohort)[:500],
+        given_at=timezone.now(),
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def photo_consent_give(*, traveller, actor, language: str = "lt") -> Consent:
+    """The traveller agrees to be photographed during the study visit (from their own page)."""
+    person = traveller.person
+    if person.user_id is None or actor is None or person.user_id != actor.pk:
+        # Consent is the person's own: nobody gives it on their behalf.
+        raise ValidationError(_("Only the traveller can give this consent."))
+    visit = traveller.visit
+    if Consent.objects.filter(
+        person=person,
+        purpose=Purpose.STUDY_VISIT_PHOTOS,
+        study_visit=visit,
+        withdrawn_at__isnull=True,
+    ).exists():
+        raise ValidationError(_("You have already given this consent."))
+    text = texts.photo_consent_text(language)
+    consent = Consent(
+        person=person,
+        purpose=Purpose.STUDY_VISIT_PHOTOS,
+        source=Source.CONSENTS_PAGE,
+        text_version=texts.PHOTO_CONSENT_VERSION,
+        language=language if language in texts.PRIVACY_NOTICE_TEMPLATES else "lt",
+        text_sha256=texts.sha256(text),
+        statement=text[:500],
+        study_visit=visit,
+        about=str(visit)[:500],
+        given_at=timezone.now(),
+    )
+    consent.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError:  # the same consent, twice at the same moment
+        raise ValidationError(_("You have already given this consent.")) from None
+    audit_log(
+        actor=actor,
+        action="consent.give",
+        obj=consent,
+        project=visit.activity.project,
+        organisation=person.organisation,
+        summary=str(consent),
+        data={"purpose": consent.purpose, "version": consent.text_version},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, actor) -> Consent:
+    """The person withdraws a consent; the record stays, with the time of withdrawal."""
+    consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
+    if not consent.withdrawable:
+        raise ValidationError(
+            _(
+                "This is a notice you acknowledged, not a consent: it cannot be withdrawn. "
+                "You can cancel the enrolment or ask your employer to erase your data."
+            )
+        )
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("This consent has already been withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.full_clean(validate_constraints=False)
+    consent.save(update_fields=["withdrawn_at"])
+    visit = consent.study_visit
+    audit_log(
+        actor=actor,
+        action="consent.withdraw",
+        obj=consent,
+        project=visit.activity.project if visit is not None else None,
+        organisation=consent.person.organisation,
+        summary=str(consent),
+        data={"purpose": consent.purpose, "version": consent.text_version},
+    )
+    return consent
+
+
+def person_data_export(*, person: Person, actor, note: str = "", by_keeper: bool) -> bytes:
+    """The ZIP of everything Kvalis holds about the person, with the export audited."""
+    from kvalis.privacy.export import build_zip
+
+    note = " ".join(note.split())
+    if by_keeper and not note:
+        raise ValidationError(
+            {"note": _("Say on whose request the data is exported (e.g. the person's e-mail).")}
+        )
+    content = build_zip(person)
+    audit_log(
+        actor=actor,
+        action="privacy.export",
+        obj=person,
+        organisation=person.organisation,
+        summary=person.full_name,
+        data={"by": "keeper" if by_keeper else "self", "note": note[:300]},
+    )
+    return content
