@@ -247,3 +247,22 @@ def test_the_ownership_migration_on_the_demo_gives_the_same_owners(project, djan
 
 def test_the_demo_people_keep_confirmed_addresses(project):
     assert not Person.objects.exclude(email="").filter(email_verified=False, user__isnull=False)
+
+
+def test_nothing_in_the_demo_is_recorded_before_it_happened(project):
+    """Time is a rule: the 2014 project's certificates and surveys follow its sessions, and the
+    follow-up project's future cohorts have no attendance, certificates or opened surveys."""
+    from kvalis.attendance.models import Attendance
+    from kvalis.certificates.models import Certificate
+    from kvalis.demo.steps.upcoming import CODE
+    from kvalis.surveys.models import Survey
+    from kvalis.time_rules import cohort_ends_at
+
+    upcoming = Project.objects.get(code=CODE)
+    assert not Attendance.objects.filter(session__cohort__activity__project=upcoming).exists()
+    assert not Certificate.objects.filter(project=upcoming).exists()
+    assert not Survey.objects.filter(project=upcoming).exclude(status="draft").exists()
+    certificates = Certificate.objects.filter(project=project).select_related("enrolment__cohort")
+    assert certificates.exists()
+    for certificate in certificates:
+        assert certificate.issued_at >= cohort_ends_at(certificate.enrolment.cohort)

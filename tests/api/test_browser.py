@@ -32,7 +32,12 @@ def test_a_user_creates_uses_and_revokes_a_token(page, live_server):
 
     page.reload()
     expect(page.locator("#new-token")).to_have_count(0)
-    page.get_by_role("button", name="Atšaukti raktą Mėnesio ataskaita").click()
+    # Revoke is a link to a confirmation page, whose button does it.
+    follow(page, page.get_by_role("link", name="Atšaukti raktą Mėnesio ataskaita"))
+    expect(page.locator("h1")).to_have_text("Atšaukti raktą „Mėnesio ataskaita“?")
+    assert_accessible(page, "the revoke confirmation page")
+    assert ApiToken.objects.get().revoked_at is None
+    follow(page, page.get_by_role("button", name="Atšaukti", exact=True))
     expect(page.locator("main")).to_contain_text("Raktas „Mėnesio ataskaita“ atšauktas.")
     assert_accessible(page, "the tokens page with a revoked token")
     assert ApiToken.objects.get().revoked_at is not None

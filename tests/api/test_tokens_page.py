@@ -71,10 +71,14 @@ def test_nobody_else_may_revoke_a_users_token(client, world, who):
     assert not AuditEntry.objects.filter(action="api.token_revoke").exists()
 
 
-def test_revoking_needs_a_post(client, world):
+def test_revoking_asks_first_and_a_get_changes_nothing(client, world):
     token, _raw = api_token_create(user=world.alice, name="x")
     client.force_login(world.alice)
-    assert client.get(reverse("api:token_revoke", args=[token.pk])).status_code == 405
+    page = client.get(reverse("api:token_revoke", args=[token.pk]))
+    assert page.status_code == 200
+    assert 'method="post"' in page.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 def test_the_dashboard_links_to_the_tokens_page(client, world):

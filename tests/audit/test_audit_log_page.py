@@ -36,12 +36,12 @@ def test_audit_log_filters_by_action_and_paginates(client, world):
     url = reverse("audit:log", args=[world.project.code])
 
     first = client.get(url)
-    assert first.text.count("<code>") == 50
+    assert first.text.count("data-action=") == 50
     assert "Kito projekto salė" not in first.text
-    assert client.get(url, {"page": 2}).text.count("<code>") == 6
+    assert client.get(url, {"page": 2}).text.count("data-action=") == 6
 
     filtered = client.get(url, {"action": "venue.create"})
-    assert filtered.text.count("<code>") == 1
+    assert filtered.text.count("data-action=") == 1
     assert "Salė" in filtered.text
 
 
@@ -51,6 +51,6 @@ def test_services_write_the_audit_log_seen_on_the_page(client, world):
     venue_create(actor=world.alice, project=world.project, name="Didžioji salė")
     client.force_login(world.alice)
     response = client.get(reverse("audit:log", args=[world.project.code]))
-    assert "venue.create" in response.text
+    assert "Pridėta vieta" in response.text
     assert "Didžioji salė" in response.text
     assert world.alice.email in response.text

@@ -106,3 +106,31 @@ def test_qr_code_on_the_pdf_encodes_the_verification_url(world, issuer, tmp_path
         for row in range(count)
     ]
     assert seen == [[bool(v) for v in line] for line in expected]
+
+
+def test_pdf_of_an_erased_holder_says_the_name_is_withheld(world, issuer):
+    """After erasure (people.erasure) the PDF, rendered again, prints why there is no name
+    where the name went, in both languages and both renderings; the rest stays."""
+    from kvalis.people.erasure import person_erase
+
+    enrolment = completer(world, first="Ūla", last="Ąžuolaitė")
+    certificate = services.certificate_issue(enrolment=enrolment, actor=world.alice)
+    person_erase(actor=world.alice, person=enrolment.person)
+    certificate.refresh_from_db()
+
+    for language, wording in [
+        ("lt", "Turėtojo vardas ir pavardė nerodomi jo paties prašymu."),
+        ("en", "The holder's name is withheld at their request."),
+    ]:
+        for render in (render_certificate, render_full_html):
+            text = pdf_text(render(certificate, language=language))
+            assert wording in text, (language, render.__name__)
+            assert "Ąžuolaitė" not in text and "Asmuo" not in text
+            assert certificate.number in text and certificate.verification_code in text
+
+
+def test_pdf_of_a_holder_not_erased_has_no_withheld_wording(world, issuer):
+    certificate = services.certificate_issue(enrolment=completer(world), actor=world.alice)
+    text = pdf_text(render_certificate(certificate))
+    assert "Eglė Čepulytė" in text
+    assert "nerodomi" not in text

@@ -55,7 +55,7 @@ def test_issue_emails_the_participant_with_the_pdf(
     assert message.to == [enrolment.person.email]
     assert message.subject == (f"Jūsų kvalifikacijos tobulinimo pažymėjimas {certificate.number}")
     name, content, mimetype = message.attachments[0]
-    assert name == f"{certificate.number}.pdf" and mimetype == "application/pdf"
+    assert name == f"pažymėjimas-{certificate.number}.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
     assert certificate.verification_code in message.body
 
@@ -350,8 +350,8 @@ def test_batch_rechecks_revoked_certificates_under_the_lock(world, issuer, monke
     )
     original = services._eligible
 
-    def stale(enrolments):
-        chosen, completion = original(enrolments)
+    def stale(enrolments, **kwargs):
+        chosen, completion = original(enrolments, **kwargs)
         return [*chosen, revoked], completion
 
     monkeypatch.setattr(services, "_eligible", stale)

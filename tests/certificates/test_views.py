@@ -306,7 +306,10 @@ def test_issuer_form_offers_only_consortium_organisations(client, world):
 def test_activity_settings_view(client, world, issuer):
     client.force_login(world.alice)
     url = reverse("certificates:activity_settings", args=[world.project.code, world.activity.pk])
-    response = client.post(url, {"issuer": issuer.pk, "title": "Pažymėjimas", "custom_text": ""})
+    response = client.post(
+        url,
+        {"issuer": issuer.pk, "title": "Pažymėjimas", "custom_text": "", "hours_rule": "attended"},
+    )
     assert response.status_code == 302
     world.activity.certificate_settings.refresh_from_db()
     assert world.activity.certificate_settings.title == "Pažymėjimas"

@@ -21,11 +21,32 @@ def test_each_audience_rule_gives_its_own_lithuanian_reason(db):
     )
     assert len(reasons) == 3
     assert reasons[0] == (
-        "Ši veikla skirta: įstaigos vadovas, vadovo pavaduotojas. "
+        "Ši veikla skirta įstaigų vadovams ir vadovų pavaduotojams. "
         "Jūsų pareigų kategorija (specialistas) tarp jų nepatenka."
     )
-    assert "„Kauno biblioteka“ yra kito tipo (biblioteka)" in reasons[1]
-    assert "Utenos apskritis" in reasons[2]
+    assert reasons[1] == (
+        "Ši veikla skirta muziejų darbuotojams. Kauno biblioteka yra kito tipo įstaiga "
+        "(biblioteka)."
+    )
+    assert reasons[2] == (
+        "Ši veikla skirta įstaigoms, esančioms Utenos apskrityje. Kauno biblioteka yra kitoje "
+        "apskrityje."
+    )
+
+
+def test_several_types_and_counties_are_listed_in_their_case(db):
+    activity = ActivityFactory(
+        audience_organisation_types=["museum", "library"],
+        audience_counties=["utenos", "vilniaus"],
+    )
+    centre = OrganisationFactory(
+        name="Kauno kultūros centras", type="culture_centre", municipality="kauno-m"
+    )
+    reasons = ineligibility_reasons(activity, position_category="head", organisation=centre)
+    assert reasons[0].startswith("Ši veikla skirta muziejų ir bibliotekų darbuotojams.")
+    assert reasons[1].startswith(
+        "Ši veikla skirta įstaigoms, esančioms Utenos apskrityje arba Vilniaus apskrityje."
+    )
 
 
 def test_institution_rules_need_an_employer(db):

@@ -66,7 +66,7 @@ def test_generated_summary_names_every_fact_of_the_seed_article(project):
     assert (
         "LR Kultūros ministerijos Kultūros specialistų kvalifikacijos tobulinimo programa" in text
     )
-    assert "25 000 Lt" in text
+    assert "25 000,00 Lt (7 240,50 €)" in text
     assert "Utenos A. ir M. Miškinių viešojoje bibliotekoje vyko trijų modulių mokymai" in text
     for _kind, title, audience, _categories, _topics in data.MODULES:
         assert f"„{title}“" in text

@@ -52,7 +52,7 @@ def test_the_participle_agrees_too():
 def test_amounts_in_litas_show_the_euro_equivalent():
     from decimal import Decimal
 
-    assert amount_text(Decimal("25000.00"), "LTL") == "25 000 Lt (7 240,50 €)"
+    assert amount_text(Decimal("25000.00"), "LTL") == "25 000,00 Lt (7 240,50 €)"
     assert amount_text(Decimal("1234.50"), "EUR") == "1 234,50 €"
 
 
@@ -89,11 +89,21 @@ def test_a_single_library_stays_singular(world):
     assert partners_instrumental(partners) == "Molėtų viešąja biblioteka"
 
 
-def test_without_a_stored_case_form_the_name_is_used_as_it_is(world):
+def test_without_a_stored_case_form_the_grammar_rules_inflect_the_name(world):
     partner = PartnerFactory(
         project=world.project, organisation=OrganisationFactory(name="Kūrybinė dirbtuvė")
     )
-    assert partners_instrumental([partner]) == "Kūrybinė dirbtuvė"
+    assert partners_instrumental([partner]) == "Kūrybine dirbtuve"
+
+
+def test_a_stored_case_form_wins_over_the_rules(world):
+    partner = PartnerFactory(
+        project=world.project,
+        organisation=OrganisationFactory(
+            name="Kūrybinė dirbtuvė", name_instrumental="kūrybine dirbtuve „Mūza“"
+        ),
+    )
+    assert partners_instrumental([partner]) == "kūrybine dirbtuve „Mūza“"
 
 
 def test_summary_counts_trained_per_module_with_agreement(world):

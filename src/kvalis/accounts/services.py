@@ -62,6 +62,18 @@ def user_update(*, user: User, first_name: str, last_name: str, language: str) -
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """The language the user picked in the switcher: their pages after every sign-in, their
+    e-mails and their PDFs."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_log(actor=user, action="user.language_set", obj=user, data={"language": language})
+    return user
+
+
 def _person_of(user: User) -> Person | None:
     return Person.objects.filter(user=user).first()
 
@@ -94,6 +106,7 @@ def user_email_change_request(*, user: User, new_email: str) -> None:
     account_url = settings.SITE_URL + reverse("accounts:account")
     context = {
         "name": user.get_full_name(),
+        "first_name": user.first_name,  # the greeting: "Sveiki, Vytautai,"
         "old_email": user.email,
         "new_email": new_email,
         "confirm_url": confirm_url,

@@ -5,13 +5,16 @@ URL with a value in it, the confirmation link, answers 404 to any login but the 
 to.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language
 
+from kvalis import ownership
 from kvalis.accounts import services, tokens
 from kvalis.accounts.forms import AccountForm, EmailChangeForm
 
@@ -38,7 +41,11 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"form": form},
+        {
+            "form": form,
+            # Their organisations' second-factor pages (kvalis.accounts.second_factor_views).
+            "coordinated_organisations": ownership.coordinated_organisations(request.user),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -97,3 +104,15 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         {"new_email": new_email, "error": error},
         status=400 if error else 200,
     )
+
+
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's `set_language` keeps the choice in a cookie (a visitor's
+    only memory of it); a signed-in user's choice is also stored on their login, so it holds on
+    their next sign-in anywhere and writes their e-mails and PDFs."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    offered = language in dict(settings.LANGUAGES)  # others are ignored, by the middleware too
+    if request.method == "POST" and request.user.is_authenticated and offered:
+        services.user_language_set(user=request.user, language=language)
+    return response

@@ -5,6 +5,7 @@ matching page: a project the caller may not see answers 404, as do its people wi
 Perm.VIEW_PEOPLE. Each endpoint runs a fixed number of queries whatever the project's size.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,8 +20,9 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from kvalis.access import Perm, Role, get_project_access, projects_for_user, role_label
 from kvalis.api import serializers, services
@@ -31,6 +33,7 @@ from kvalis.api.schema import openapi_schema
 from kvalis.certificates.models import Certificate
 from kvalis.certificates.services import normalise_code
 from kvalis.lib.collation import lt_order
+from kvalis.lib.confirm import confirmation_page
 from kvalis.projects.models import Membership
 from kvalis.projects.selectors import project_activity_tree, project_partners
 from kvalis.reports.forms import ReportFilterForm
@@ -145,7 +148,8 @@ def certificate_detail(request: HttpRequest, verification_code: str) -> HttpResp
 
 @api_endpoint(public=True)
 def schema(request: HttpRequest) -> HttpResponse:
-    return _json(openapi_schema(request.build_absolute_uri("/")))
+    # The server is the site's root, at SITE_URL (not the Host header): the paths begin /api/.
+    return _json(openapi_schema(settings.SITE_URL + reverse("home")))
 
 
 @csrf_exempt
@@ -186,18 +190,36 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "form": form,
             "new_token": request.session.pop(NEW_TOKEN_KEY, None),
             "tokens": ApiToken.objects.filter(user=request.user),
-            "api_root": request.build_absolute_uri("/api/"),
+            # /api/ is the path of the catch-all JSON 404, the root every endpoint hangs off.
+            "api_root": settings.SITE_URL + reverse("api:not_found"),
         },
         status=400 if form.errors else 200,
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, token_pk: int) -> HttpResponse:
+    """GET: what revoking the token means; POST: revoke it."""
     token = ApiToken.objects.filter(user=request.user, pk=token_pk).first()
     if token is None:
         raise Http404
-    services.api_token_revoke(token=token, actor=request.user)
-    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
-    return redirect("api:tokens")
+    if request.method == "POST":
+        services.api_token_revoke(token=token, actor=request.user)
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+        return redirect("api:tokens")
+    return confirmation_page(
+        request,
+        heading=_("Revoke the token “%(name)s”?") % {"name": token.name},
+        points=[
+            _(
+                "Programs that use it (%(prefix)s…) are refused from now on; it cannot be "
+                "turned back on. Make a new token for them if they still need access."
+            )
+            % {"prefix": token.prefix},
+            _("The token stays in your list as revoked."),
+        ],
+        submit_label=pgettext_lazy("API token", "Revoke"),
+        cancel_url=reverse("api:tokens"),
+        crumbs=[(reverse("api:tokens"), _("API tokens"))],
+    )

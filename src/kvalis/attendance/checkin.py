@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from kvalis import time_rules
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Session
 
-# Check-in is open from half an hour before a session starts until an hour after.
-WINDOW_BEFORE = timedelta(minutes=30)
+# Check-in opens when attendance does (settings.ATTENDANCE_OPENS_BEFORE_MINUTES before a session
+# starts, see kvalis.time_rules) and closes an hour after the start; the trainer's form stays
+# open for later corrections.
 WINDOW_AFTER = timedelta(minutes=60)
 # A scanned link stays good this long while the participant signs in.
 SCAN_GRACE = timedelta(minutes=10)
@@ -57,7 +59,7 @@ def normalise_code(text: str) -> str:
 
 
 def window(session: Session) -> tuple[datetime, datetime]:
-    return session.starts_at - WINDOW_BEFORE, session.starts_at + WINDOW_AFTER
+    return time_rules.attendance_opens_at(session), session.starts_at + WINDOW_AFTER
 
 
 class CheckInRefused(Exception):

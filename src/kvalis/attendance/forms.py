@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kvalis.attendance.models import AttendanceMethod, AttendanceStatus
 from kvalis.attendance.services import Mark
@@ -115,3 +116,30 @@ class CompletionOverrideForm(forms.Form):
         ):
             self.add_error("reason", _("Write why completion is decided by hand."))
         return cleaned
+
+
+class LedgerFilterForm(forms.Form):
+    """The hours ledger's filters (GET). A value that is not one of the choices (`?cohort=²`,
+    another project's cohort) is not applied, and the page says so; the others still are."""
+
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=100)
+    activity = forms.TypedChoiceField(label=_("Activity"), required=False, coerce=int)
+    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int)
+    organisation = forms.TypedChoiceField(label=_("Employer"), required=False, coerce=int)
+
+    def __init__(self, *args, activities, cohorts, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", _("all"))] + [(a.pk, a.title) for a in activities]
+        self.fields["cohort"].choices = [("", _("all"))] + [
+            (c.pk, f"{c.activity.title} — {c.name}") for c in cohorts
+        ]
+        self.fields["organisation"].choices = [("", _("all"))] + [
+            (o.pk, o.name) for o in organisations
+        ]
+
+    def filters(self) -> dict:
+        """The valid filter values (empty for those not given or not valid)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data

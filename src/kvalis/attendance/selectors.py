@@ -5,7 +5,8 @@ Shared decisions (every app counts the same way):
   minutes attended / 45, rounded to 0.1 and capped at the session's hours; `absent`,
   `excused` -> 0. One academic hour is 45 minutes.
 - an enrolment is complete when its credited hours reach `activity.completion_percent` % of the
-  sum of its cohort's session hours, unless a coordinator override says otherwise.
+  sum of its cohort's session hours and the cohort's last session has ended (time is a rule:
+  nobody has completed what is still going on), unless a coordinator override says otherwise.
 - a person is "trained" when they attended (present or late) at least one session.
 
 Every function here runs a fixed number of queries whatever the number of enrolments.
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from kvalis.attendance.models import Attendance, AttendanceStatus, CompletionOverride
@@ -79,10 +80,12 @@ def _credited_hours(ids: list[int], among) -> dict[int, Decimal]:
 class Completion:
     hours: Decimal  # credited academic hours
     required_hours: Decimal  # what completion needs
-    computed: bool  # what the hours say
+    computed: bool  # what the hours say, once the cohort's last session has ended
     completed: bool  # the answer, override applied
     overridden: bool = False
     reason: str = ""  # the override's reason
+    hours_reached: bool = False  # the hours reach the requirement (ended or not)
+    ended: bool = True  # the cohort's last session has ended
 
 
 def required_hours(*, cohort_hours: Decimal, completion_percent: int) -> Decimal:
@@ -105,15 +108,34 @@ def cohort_hours_by_id(cohort_ids: Iterable[int]) -> dict[int, Decimal]:
     return result
 
 
-def completion_for_enrolments(enrolments: QuerySet[Enrolment]) -> dict[int, Completion]:
-    """Completion of each enrolment in `enrolments` (any cohorts). Four queries."""
+def _cohort_totals(cohort_ids) -> tuple[dict[int, Decimal], dict[int, object]]:
+    """Session hours and the end of the last session per cohort id. One query."""
+    ids = list(cohort_ids)
+    hours = {pk: Decimal("0") for pk in ids}
+    ends: dict[int, object] = dict.fromkeys(ids)
+    for cohort_id, total, last in (
+        Session.objects.filter(cohort_id__in=ids)
+        .values("cohort_id")
+        .annotate(total=Sum("academic_hours"), last=Max("ends_at"))
+        .values_list("cohort_id", "total", "last")
+    ):
+        hours[cohort_id] = Decimal(total or 0)
+        ends[cohort_id] = last
+    return hours, ends
+
+
+def completion_for_enrolments(
+    enrolments: QuerySet[Enrolment], *, now=None
+) -> dict[int, Completion]:
+    """Completion of each enrolment in `enrolments` (any cohorts) at `now`. Four queries."""
     rows = list(enrolments.values_list("pk", "cohort_id", "cohort__activity__completion_percent"))
     if not rows:
         return {}
+    now = now or timezone.now()
     ids = [pk for pk, _cohort, _percent in rows]
     among = enrolments.order_by().values("pk")
     hours = _credited_hours(ids, among)
-    cohort_hours = cohort_hours_by_id({cohort_id for _pk, cohort_id, _p in rows})
+    cohort_hours, cohort_ends = _cohort_totals({cohort_id for _pk, cohort_id, _p in rows})
     overrides = {
         o.enrolment_id: o for o in CompletionOverride.objects.filter(enrolment_id__in=among)
     }
@@ -121,7 +143,9 @@ def completion_for_enrolments(enrolments: QuerySet[Enrolment]) -> dict[int, Comp
     for pk, cohort_id, percent in rows:
         needed = required_hours(cohort_hours=cohort_hours[cohort_id], completion_percent=percent)
         # A cohort without sessions has nothing to complete yet.
-        computed = cohort_hours[cohort_id] > 0 and hours[pk] >= needed
+        reached = cohort_hours[cohort_id] > 0 and hours[pk] >= needed
+        ended = cohort_ends[cohort_id] is not None and cohort_ends[cohort_id] <= now
+        computed = reached and ended
         override = overrides.get(pk)
         result[pk] = Completion(
             hours=hours[pk],
@@ -130,6 +154,8 @@ def completion_for_enrolments(enrolments: QuerySet[Enrolment]) -> dict[int, Comp
             completed=override.completed if override else computed,
             overridden=override is not None,
             reason=override.reason if override else "",
+            hours_reached=reached,
+            ended=ended,
         )
     return result
 
@@ -327,20 +353,24 @@ class PersonHours:
     completed: int
 
 
-def _project_attendance(project: Project, people: QuerySet):
-    return (
-        Attendance.objects.filter(
-            session__cohort__activity__project=project,
-            enrolment__status=EnrolmentStatus.CONFIRMED,
-            enrolment__person__in=people,
-        )
-        .select_related("session__cohort__activity", "enrolment__person")
-        .order_by("session__starts_at", "pk")
+def _project_attendance(project: Project, people: QuerySet, cohorts: QuerySet | None = None):
+    attendance = Attendance.objects.filter(
+        session__cohort__activity__project=project,
+        enrolment__status=EnrolmentStatus.CONFIRMED,
+        enrolment__person__in=people,
+    )
+    if cohorts is not None:
+        attendance = attendance.filter(session__cohort__in=cohorts)
+    return attendance.select_related("session__cohort__activity", "enrolment__person").order_by(
+        "session__starts_at", "pk"
     )
 
 
-def hours_ledger_rows(project: Project, people: QuerySet) -> list[PersonHours]:
-    """Everyone of `people` with a confirmed enrolment in `project`, with hours and completion.
+def hours_ledger_rows(
+    project: Project, people: QuerySet, cohorts: QuerySet | None = None
+) -> list[PersonHours]:
+    """Everyone of `people` with a confirmed enrolment in `project`, with hours and completion;
+    with `cohorts`, only their enrolments and hours count.
 
     A fixed number of queries; rows in Lithuanian order.
     """
@@ -351,6 +381,8 @@ def hours_ledger_rows(project: Project, people: QuerySet) -> list[PersonHours]:
         status=EnrolmentStatus.CONFIRMED,
         person__in=people,
     )
+    if cohorts is not None:
+        enrolments = enrolments.filter(cohort__in=cohorts)
     completions = completion_for_enrolments(enrolments)
     per_person: dict[int, dict] = {}
     for pk, person_id in enrolments.values_list("pk", "person_id"):
@@ -360,7 +392,7 @@ def hours_ledger_rows(project: Project, people: QuerySet) -> list[PersonHours]:
     hours: dict[int, Decimal] = defaultdict(Decimal)
     attended: dict[int, int] = defaultdict(int)
     for person_id, status, minutes, session_hours in _project_attendance(
-        project, people
+        project, people, cohorts
     ).values_list("enrolment__person_id", "status", "minutes_attended", "session__academic_hours"):
         hours[person_id] += credited_hours(
             status=status, minutes_attended=minutes, session_hours=session_hours
@@ -384,7 +416,7 @@ def hours_ledger_rows(project: Project, people: QuerySet) -> list[PersonHours]:
     ]
 
 
-def ledger_export_rows(project: Project, people: QuerySet):
+def ledger_export_rows(project: Project, people: QuerySet, cohorts: QuerySet | None = None):
     """The project's hours ledger as spreadsheet rows: one per attendance, and totals."""
     from django.utils.translation import gettext as _
 
@@ -403,7 +435,9 @@ def ledger_export_rows(project: Project, people: QuerySet):
         _("Academic hours credited"),
     ]
     rows = []
-    for row in _project_attendance(project, people).select_related("enrolment__organisation"):
+    for row in _project_attendance(project, people, cohorts).select_related(
+        "enrolment__organisation"
+    ):
         person = row.enrolment.person
         rows.append(
             [
@@ -443,6 +477,6 @@ def ledger_export_rows(project: Project, people: QuerySet):
             p.enrolments,
             p.completed,
         ]
-        for p in hours_ledger_rows(project, people)
+        for p in hours_ledger_rows(project, people, cohorts)
     ]
     return header, rows, summary_header, summary

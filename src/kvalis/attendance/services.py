@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvalis import time_rules
 from kvalis.attendance.models import (
     Attendance,
     AttendanceMethod,
@@ -103,14 +103,26 @@ def _between_read_and_write() -> None:
 
 @transaction.atomic
 def attendance_record(
-    *, session: Session, marks: Iterable[Mark], actor, method: str = AttendanceMethod.FORM
+    *,
+    session: Session,
+    marks: Iterable[Mark],
+    actor,
+    method: str = AttendanceMethod.FORM,
+    now=None,
+    override_reason: str | None = None,
 ) -> dict[str, int]:
     """Record the attendance of some or all of a session's confirmed enrolments.
 
     All or nothing: one invalid mark refuses the whole form. Idempotent: a row per enrolment and
     session is created or updated; unchanged rows are left as they are. Returns counts.
+    Refused before attendance opens (`time_rules`), unless a coordinator overrides it with a
+    reason; corrections after the session stay possible.
     """
     marks = list(marks)
+    now = time_rules.current_time(now)
+    time_rules.require_attendance_open(
+        session=session, actor=actor, now=now, override_reason=override_reason
+    )
     if method not in AttendanceMethod.values:
         raise ValidationError(_("Unknown way of recording attendance."), code="method")
     names = {
@@ -128,7 +140,6 @@ def attendance_record(
         )
     }
     _between_read_and_write()
-    now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     created, changed = [], []
     for mark in marks:
@@ -167,13 +178,15 @@ def attendance_record(
 
 
 @transaction.atomic
-def attendance_check_in(*, session: Session, enrolment: Enrolment, actor) -> bool:
+def attendance_check_in(*, session: Session, enrolment: Enrolment, actor, now=None) -> bool:
     """Mark a participant present by QR check-in. Returns False if already present or late.
 
-    The caller has checked the code, the window and that `enrolment` is the actor's own.
+    The caller has checked the code, the window and that `enrolment` is the actor's own; the
+    time rule is checked here again (a participant never overrides it).
     """
     if enrolment.cohort_id != session.cohort_id or enrolment.status != EnrolmentStatus.CONFIRMED:
         raise ValidationError(_("You are not enrolled in this session's group."), code="enrolled")
+    time_rules.require_attendance_open(session=session, actor=actor, now=now)
     _lock(session)
     row = Attendance.objects.filter(session=session, enrolment=enrolment).first()
     _between_read_and_write()
@@ -199,9 +212,17 @@ def attendance_check_in(*, session: Session, enrolment: Enrolment, actor) -> boo
 
 @transaction.atomic
 def completion_override_set(
-    *, enrolment: Enrolment, completed: bool, reason: str, actor
+    *,
+    enrolment: Enrolment,
+    completed: bool,
+    reason: str,
+    actor,
+    now=None,
+    override_reason: str | None = None,
 ) -> CompletionOverride:
-    """Decide an enrolment's completion by hand, with a written reason (audited)."""
+    """Decide an enrolment's completion by hand, with a written reason (audited).
+
+    Only after the cohort's last session has ended, unless the time rule is overridden too."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -211,6 +232,14 @@ def completion_override_set(
         raise ValidationError(
             _("Only confirmed enrolments can be completed."), code="not_confirmed"
         )
+    time_rules.require_cohort_ended(
+        rule=time_rules.Rule.COMPLETION,
+        cohort=enrolment.cohort,
+        actor=actor,
+        now=now,
+        override_reason=override_reason,
+        obj=enrolment,
+    )
     override = CompletionOverride.objects.filter(enrolment=enrolment).first()
     previous = {"completed": override.completed, "reason": override.reason} if override else None
     override = override or CompletionOverride(enrolment=enrolment)

@@ -5,16 +5,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
+from kvalis import time_rules
 from kvalis.access import Perm, get_project_access
 from kvalis.attendance import checkin
-from kvalis.attendance.forms import AttendanceForm, CheckInCodeForm, CompletionOverrideForm
+from kvalis.attendance.forms import (
+    AttendanceForm,
+    CheckInCodeForm,
+    CompletionOverrideForm,
+    LedgerFilterForm,
+)
 from kvalis.attendance.models import AttendanceMethod
 from kvalis.attendance.selectors import (
     completion_for_cohort,
@@ -35,8 +44,11 @@ from kvalis.attendance.services import (
 )
 from kvalis.attendance.sheets import signin_sheet_pdf
 from kvalis.lib import throttle
-from kvalis.lib.exports import csv_response, xlsx_response
+from kvalis.lib.collation import lt_order
+from kvalis.lib.exports import csv_response, download_name, pdf_response, xlsx_response
 from kvalis.lib.qr import qr_svg
+from kvalis.lib.time_override import TimeRuleOverrideForm
+from kvalis.organisations.models import Organisation
 from kvalis.people.models import Person
 from kvalis.projects.models import Session
 
@@ -73,15 +85,17 @@ def session_attendance(request: HttpRequest, code: str, session_pk: int) -> Http
         "max_minutes": session_minutes(session),
         "initial": {"method": mode},
     }
+    override_form = TimeRuleOverrideForm(request.POST or None)
     if request.method == "POST":
         form = AttendanceForm(request.POST, **form_kwargs)
-        if form.is_valid():
+        if form.is_valid() and override_form.is_valid():
             try:
                 result = attendance_record(
                     session=session,
                     marks=form.marks(),
                     actor=request.user,
                     method=form.cleaned_data["method"],
+                    override_reason=override_form.reason(),
                 )
             except ValidationError as error:
                 for message in error.messages:
@@ -112,6 +126,9 @@ def session_attendance(request: HttpRequest, code: str, session_pk: int) -> Http
             "form": form,
             "sheet_mode": mode == AttendanceMethod.SHEET,
             "recorded_count": len(recorded),
+            "refusal": time_rules.attendance_pending(session),
+            "can_override": access.is_coordinator,
+            "override_form": override_form,
         },
     )
 
@@ -154,10 +171,11 @@ def checkin_screen(request: HttpRequest, code: str, session_pk: int) -> HttpResp
 def signin_sheet(request: HttpRequest, code: str, session_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.TEACH)
     session = session_for(access, session_pk)
-    response = HttpResponse(signin_sheet_pdf(session), content_type="application/pdf")
     day = timezone.localtime(session.starts_at).strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'inline; filename="pasirasymo-lapas-{day}.pdf"'
-    return response
+    name = download_name(
+        access.project.code, pgettext("file name", "sign-in sheet"), day, extension="pdf"
+    )
+    return pdf_response(signin_sheet_pdf(session), name)
 
 
 @login_required
@@ -168,12 +186,13 @@ def completion(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
     can_override = access.can(Perm.EDIT)
     roster = confirmed_roster(cohort)
     failed_form, failed_pk = None, None
+    override_form = TimeRuleOverrideForm(request.POST or None)
     if request.method == "POST":
         if not can_override:
             raise Http404
         form = CompletionOverrideForm(request.POST)
         enrolment = None
-        if form.is_valid():
+        if form.is_valid() and override_form.is_valid():
             enrolment = next((e for e in roster if e.pk == form.cleaned_data["enrolment"]), None)
             if enrolment is None:
                 raise Http404
@@ -187,6 +206,7 @@ def completion(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
                         completed=decision == "completed",
                         reason=form.cleaned_data["reason"],
                         actor=request.user,
+                        override_reason=override_form.reason(),
                     )
             except ValidationError as error:
                 for message in error.messages:
@@ -214,14 +234,49 @@ def completion(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
             "failed_form": failed_form,
             "failed_pk": str(failed_pk) if failed_pk else "",
             "decisions": CompletionOverrideForm.DECISIONS,
+            "refusal": time_rules.cohort_pending(time_rules.Rule.COMPLETION, cohort),
+            "override_form": override_form,
         },
         status=400 if failed_form is not None else 200,
     )
 
 
+LEDGER_PAGE_SIZE = 50
+
+
+def _ledger_scope(request: HttpRequest, access):
+    """The ledger's filter form, the people it lists and the cohorts it counts (None: all)."""
+    people = access.people()
+    cohorts = (
+        access.cohorts().select_related("activity").order_by("activity__position", "start_date")
+    )
+    form = LedgerFilterForm(
+        request.GET or None,
+        activities=access.project.activities.order_by("position", "pk"),
+        cohorts=cohorts,
+        organisations=Organisation.objects.filter(pk__in=people.values("organisation")).order_by(
+            *lt_order("name")
+        ),
+    )
+    data = form.filters()
+    for word in data.get("q", "").split():
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    if data.get("organisation"):
+        people = people.filter(organisation_id=data["organisation"])
+    counted = None
+    if data.get("activity"):
+        counted = cohorts.filter(activity_id=data["activity"])
+    if data.get("cohort"):
+        counted = (counted if counted is not None else cohorts).filter(pk=data["cohort"])
+    return form, people, counted
+
+
 @login_required
 def hours(request: HttpRequest, code: str) -> HttpResponse:
+    """The hours ledger, 50 people a page; the exports take everyone the filters select."""
     access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
+    form, people, cohorts = _ledger_scope(request, access)
+    rows = hours_ledger_rows(access.project, people, cohorts)
     return render(
         request,
         "attendance/hours.html",
@@ -229,7 +284,9 @@ def hours(request: HttpRequest, code: str) -> HttpResponse:
             "access": access,
             "project": access.project,
             "tab": "attendance",
-            "rows": hours_ledger_rows(access.project, access.people()),
+            "form": form,
+            "page": Paginator(rows, LEDGER_PAGE_SIZE).get_page(request.GET.get("page")),
+            "counting_some": cohorts is not None,
             "can_teach": access.can(Perm.TEACH),
         },
     )
@@ -237,12 +294,13 @@ def hours(request: HttpRequest, code: str) -> HttpResponse:
 
 def _export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
-    header, rows, summary_header, summary = ledger_export_rows(access.project, access.people())
-    filename = f"{access.project.code}-valandos"
+    _form, people, cohorts = _ledger_scope(request, access)
+    header, rows, summary_header, summary = ledger_export_rows(access.project, people, cohorts)
+    stem = (access.project.code, pgettext("file name", "hours"))
     if fmt == "csv":
-        return csv_response(f"{filename}.csv", header, rows)
+        return csv_response(download_name(*stem, extension="csv"), header, rows)
     return xlsx_response(
-        f"{filename}.xlsx",
+        download_name(*stem, extension="xlsx"),
         {_("Sessions"): (header, rows), _("Totals"): (summary_header, summary)},
     )
 

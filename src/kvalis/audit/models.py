@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kvalis.audit.actions import action_label
+
 
 class AuditEntry(models.Model):
     """Who changed what, when. Written by services through `kvalis.audit.services.audit_log`."""
@@ -46,3 +48,8 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+
+    @property
+    def action_label(self) -> str:
+        """What the action was, in words ("Gauta paraiška" for `enrolment.apply`)."""
+        return action_label(self.action)

@@ -34,6 +34,95 @@ def expense_outside_period(expense: Expense) -> bool:
     return not (project.start_date <= expense.date <= project.end_date)
 
 
+# --- warnings: accepted, but worth a second look ------------------------------------------------
+
+
+def _same_document(supplier: str, document_number: str) -> tuple[str, str]:
+    """Supplier and document number compared as a person would: case and spacing aside."""
+    return (
+        " ".join(supplier.casefold().split()),
+        "".join(document_number.casefold().split()),
+    )
+
+
+def grant_excess(project: Project) -> Decimal | None:
+    """By how much the grant-funded lines exceed the grant, or None when they fit."""
+    total = sum(
+        project.budget_lines.filter(source=FundingSource.GRANT).values_list(
+            "planned_amount", flat=True
+        ),
+        start=Decimal("0.00"),
+    )
+    return total - project.grant_amount if total > project.grant_amount else None
+
+
+def grant_excess_warning(project: Project) -> str | None:
+    excess = grant_excess(project)
+    if excess is None:
+        return None
+    return _(
+        "Grant-funded lines add up to %(lines)s, more than the grant of %(grant)s (by "
+        "%(excess)s). Check the lines or the grant amount."
+    ) % {
+        "lines": format_money(project.grant_amount + excess, project.currency),
+        "grant": format_money(project.grant_amount, project.currency),
+        "excess": format_money(excess, project.currency),
+    }
+
+
+def expense_duplicates(expense: Expense) -> list[Expense]:
+    """Other expenses of the project with the same supplier and document number."""
+    # Compared in Python: SQLite folds the case of ASCII letters only (Š, Ž stay apart).
+    key = _same_document(expense.supplier, expense.document_number)
+    others = (
+        Expense.objects.filter(line__project_id=expense.line.project_id)
+        .exclude(pk=expense.pk)
+        .order_by("date", "pk")
+    )
+    return [o for o in others if _same_document(o.supplier, o.document_number) == key]
+
+
+def expense_duplicate_warning(expense: Expense) -> str | None:
+    others = expense_duplicates(expense)
+    if not others:
+        return None
+    return _(
+        "Another expense of the project has the same supplier and document number "
+        "(%(supplier)s, %(number)s, %(dates)s). Check that the document is not entered twice."
+    ) % {
+        "supplier": expense.supplier,
+        "number": expense.document_number,
+        "dates": ", ".join(o.date.isoformat() for o in others),
+    }
+
+
+def budget_warnings(project: Project) -> list[str]:
+    """What the budget overview warns about: the grant exceeded, documents entered twice."""
+    warnings = []
+    grant = grant_excess_warning(project)
+    if grant:
+        warnings.append(grant)
+    groups: dict[tuple[str, str], list[Expense]] = {}
+    for expense in Expense.objects.filter(line__project=project).order_by("date", "pk"):
+        key = _same_document(expense.supplier, expense.document_number)
+        groups.setdefault(key, []).append(expense)
+    for repeated in (g for g in groups.values() if len(g) > 1):
+        first = repeated[0]
+        warnings.append(
+            _(
+                "%(count)s expenses have the same supplier and document number (%(supplier)s, "
+                "%(number)s, %(dates)s). Check that the document is not entered twice."
+            )
+            % {
+                "count": len(repeated),
+                "supplier": first.supplier,
+                "number": first.document_number,
+                "dates": ", ".join(e.date.isoformat() for e in repeated),
+            }
+        )
+    return warnings
+
+
 def _check_partner(project: Project, source: str, partner: Partner | None) -> None:
     if source == FundingSource.PARTNER:
         if partner is None:

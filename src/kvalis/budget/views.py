@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods
 
 from kvalis.access import Perm, get_project_access
 from kvalis.budget import services
@@ -22,8 +24,9 @@ from kvalis.budget.selectors import (
     get_line,
     lines_for,
 )
-from kvalis.lib.exports import csv_response, xlsx_response
-from kvalis.lib.money import format_money
+from kvalis.lib.confirm import confirmation_page
+from kvalis.lib.exports import content_disposition, csv_response, download_name, xlsx_response
+from kvalis.lib.money import currency_symbol, format_money
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -70,6 +73,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
             series=series,
             chart=chart,
             chart_title=chart_title,
+            warnings=services.budget_warnings(project),
         ),
     )
 
@@ -110,6 +114,7 @@ def line_create(request: HttpRequest, code: str) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The budget line was added."))
+            _grant_warning(request, access.project)
             return redirect("budget:overview", code=code)
     return render(request, "budget/line_form.html", _context(access, form=form, line=None))
 
@@ -128,26 +133,57 @@ def line_edit(request: HttpRequest, code: str, line_pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The budget line was saved."))
+            _grant_warning(request, access.project)
             return redirect("budget:overview", code=code)
     return render(request, "budget/line_form.html", _context(access, form=form, line=line))
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def line_delete(request: HttpRequest, code: str, line_pk: int) -> HttpResponse:
+    """GET: what deleting the line means; POST: delete it (only a line without expenses)."""
     access = get_project_access(request.user, code, Perm.EDIT)
     line = get_line(access, line_pk)
-    try:
-        services.budget_line_delete(line=line, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The budget line was deleted."))
-    return redirect("budget:overview", code=code)
+    error = None
+    if request.method == "POST":
+        try:
+            services.budget_line_delete(line=line, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The budget line was deleted."))
+            return redirect("budget:overview", code=code)
+    overview_url = reverse("budget:overview", args=[code])
+    return confirmation_page(
+        request,
+        access=access,
+        tab="budget",
+        heading=_("Delete the budget line “%(title)s”?") % {"title": line.title},
+        points=[
+            _("Planned: %(amount)s.")
+            % {"amount": format_money(line.planned_amount, access.project.currency)},
+            _("Only a line without expenses can be deleted; nobody is notified."),
+            _("The audit log keeps a record that the line was deleted, by whom and when."),
+        ],
+        submit_label=_("Delete the line"),
+        cancel_url=reverse("budget:line_edit", args=[code, line.pk]),
+        crumbs=[(overview_url, _("Budget"))],
+        error=error,
+        status=400 if error else 200,
+    )
+
+
+def _grant_warning(request, project) -> None:
+    warning = services.grant_excess_warning(project)
+    if warning:
+        messages.warning(request, warning)
 
 
 def _expense_saved(request, expense) -> None:
     messages.success(request, _("The expense was saved."))
+    duplicate = services.expense_duplicate_warning(expense)
+    if duplicate:
+        messages.warning(request, duplicate)
     if services.expense_outside_period(expense):
         messages.warning(
             request,
@@ -201,17 +237,45 @@ def expense_edit(request: HttpRequest, code: str, expense_pk: int) -> HttpRespon
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def expense_delete(request: HttpRequest, code: str, expense_pk: int) -> HttpResponse:
+    """GET: what deleting the expense means; POST: delete it with its scanned document."""
     access = get_project_access(request.user, code, Perm.EDIT)
     expense = get_expense(access, expense_pk)
-    try:
-        services.expense_delete(expense=expense, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("budget:expense_edit", code=code, expense_pk=expense.pk)
-    messages.success(request, _("The expense was deleted."))
-    return redirect("budget:expenses", code=code)
+    error = None
+    if request.method == "POST":
+        try:
+            services.expense_delete(expense=expense, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The expense was deleted."))
+            return redirect("budget:expenses", code=code)
+    expenses_url = reverse("budget:expenses", args=[code])
+    return confirmation_page(
+        request,
+        access=access,
+        tab="budget",
+        heading=_("Delete the expense %(number)s?") % {"number": expense.document_number},
+        points=[
+            _("%(date)s · %(supplier)s · %(amount)s")
+            % {
+                "date": expense.date.isoformat(),
+                "supplier": expense.supplier,
+                "amount": format_money(expense.amount, access.project.currency),
+            },
+            _(
+                "The expense and its scanned document are deleted, and the budget line's "
+                "spending goes down by its amount; nobody is notified."
+            ),
+            _("The audit log keeps a record of the amount, who deleted it and when."),
+        ],
+        submit_label=_("Delete the expense"),
+        cancel_url=reverse("budget:expense_edit", args=[code, expense.pk]),
+        crumbs=[(expenses_url, _("Expenses"))],
+        error=error,
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -229,7 +293,15 @@ def expense_scan(request: HttpRequest, code: str, expense_pk: int) -> FileRespon
     response = FileResponse(
         handle,
         content_type=expense.scan_type or "application/octet-stream",
-        filename=f"{expense.document_number or 'document'}.{extension}",
+    )
+    response["Content-Disposition"] = content_disposition(
+        download_name(
+            access.project.code,
+            pgettext("file name", "expense document"),
+            expense.document_number,
+            extension=extension,
+        ),
+        inline=True,
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -291,18 +363,25 @@ def export(request: HttpRequest, code: str, what: str, fmt: str) -> HttpResponse
     project = access.project
     summary = budget_summary(project)
     expenses = expenses_for(access).order_by("date", "id")
-    line_header, expense_header = _headers(project.currency)
-    stem = f"{project.code}-"
+    line_header, expense_header = _headers(currency_symbol(project.currency))
     if fmt == "xlsx" and what == "budget":
         return xlsx_response(
-            f"{stem}samata.xlsx",
+            download_name(project.code, pgettext("file name", "budget"), extension="xlsx"),
             {
                 _("Budget lines"): (line_header, _line_rows(summary)),
                 _("Expenses"): (expense_header, _expense_rows(expenses)),
             },
         )
     if fmt == "csv" and what == "lines":
-        return csv_response(f"{stem}samatos-eilutes.csv", line_header, _line_rows(summary))
+        return csv_response(
+            download_name(project.code, pgettext("file name", "budget lines"), extension="csv"),
+            line_header,
+            _line_rows(summary),
+        )
     if fmt == "csv" and what == "expenses":
-        return csv_response(f"{stem}islaidos.csv", expense_header, _expense_rows(expenses))
+        return csv_response(
+            download_name(project.code, pgettext("file name", "expenses"), extension="csv"),
+            expense_header,
+            _expense_rows(expenses),
+        )
     raise Http404

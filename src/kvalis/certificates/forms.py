@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kvalis.certificates.models import REVOKE_STATEMENTS, CertificateIssuer
+from kvalis.certificates.models import REVOKE_STATEMENTS, CertificateIssuer, HoursRule
 from kvalis.organisations.models import Organisation
 
 
@@ -34,6 +34,15 @@ class ActivitySettingsForm(forms.Form):
     )
     custom_text = forms.CharField(
         label=_("Additional text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    hours_rule = forms.ChoiceField(
+        label=_("Hours on the certificate"),
+        choices=HoursRule.choices,
+        initial=HoursRule.ATTENDED,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Either is stated only for a participant who completed the activity by its rule."
+        ),
     )
 
     def __init__(self, *args, project, **kwargs):
@@ -73,15 +82,33 @@ class VerifyForm(forms.Form):
 
 
 class RegisterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or number"), required=False)
+    """The register's filters (GET). A value that is not one of the choices is not applied, and
+    the page says so; the other filters still are."""
+
+    q = forms.CharField(label=_("Name or number"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)
     activity = forms.TypedChoiceField(label=_("Activity"), required=False, coerce=int)
+    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int)
+    organisation = forms.TypedChoiceField(label=_("Employer"), required=False, coerce=int)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int)
 
-    def __init__(self, *args, activities, years, **kwargs):
+    def __init__(self, *args, activities, years, cohorts=(), organisations=(), **kwargs):
         from kvalis.certificates.models import CertificateStatus
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("all"))] + list(CertificateStatus.choices)
         self.fields["activity"].choices = [("", _("all"))] + [(a.pk, a.title) for a in activities]
+        self.fields["cohort"].choices = [("", _("all"))] + [
+            (c.pk, f"{c.activity.title} — {c.name}") for c in cohorts
+        ]
+        self.fields["organisation"].choices = [("", _("all"))] + [
+            (o.pk, o.name) for o in organisations
+        ]
         self.fields["year"].choices = [("", _("all"))] + [(y, str(y)) for y in years]
+
+    def filters(self) -> dict:
+        """The valid filter values ("" or None for those not given or not valid)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data

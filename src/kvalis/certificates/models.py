@@ -65,8 +65,16 @@ class CertificateIssuer(models.Model):
         return f"{self.prefix} — {self.organisation}"
 
 
+class HoursRule(models.TextChoices):
+    """Which hours an activity's certificates state."""
+
+    ATTENDED = "attended", _("the hours the participant attended")
+    PROGRAMME = "programme", _("the programme's academic hours")
+
+
 class ActivityCertificateSettings(models.Model):
-    """Which issuer certifies an activity, and the wording on its certificates."""
+    """Which issuer certifies an activity, the wording on its certificates and the hours they
+    state: those attended (15,3 of a 16-hour programme) or the programme's (16)."""
 
     activity = models.OneToOneField(
         "projects.Activity",
@@ -90,6 +98,15 @@ class ActivityCertificateSettings(models.Model):
         _("additional text"),
         blank=True,
         help_text=_("Printed under the activity, e.g. a legal basis."),
+    )
+    hours_rule = models.CharField(
+        _("hours on the certificate"),
+        max_length=16,
+        choices=HoursRule,
+        default=HoursRule.ATTENDED,
+        help_text=_(
+            "Either is stated only for a participant who completed the activity by its rule."
+        ),
     )
 
     class Meta:

@@ -17,9 +17,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from kvalis import time_rules
 from kvalis.attendance.selectors import completion_for_enrolments
 from kvalis.audit.services import audit_log
 from kvalis.certificates.models import (
@@ -33,10 +35,11 @@ from kvalis.certificates.models import (
     CertificateCounter,
     CertificateIssuer,
     CertificateStatus,
+    HoursRule,
     RevocationStatement,
     certificate_pdf_path,
 )
-from kvalis.certificates.pdf import hours_text
+from kvalis.certificates.pdf import academic_hours_text, hours_text
 from kvalis.certificates.selectors import mailable, other_valid_certificate
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Activity, Cohort, Project
@@ -111,7 +114,13 @@ def certificate_issuer_save(
 
 
 def activity_certificate_settings_save(
-    *, activity: Activity, actor, issuer: CertificateIssuer, title: str = "", custom_text: str = ""
+    *,
+    activity: Activity,
+    actor,
+    issuer: CertificateIssuer,
+    title: str = "",
+    custom_text: str = "",
+    hours_rule: str = HoursRule.ATTENDED,
 ) -> ActivityCertificateSettings:
     if issuer.project_id != activity.project_id:
         raise ValidationError({"issuer": _("Choose an issuer of this project.")})
@@ -120,6 +129,7 @@ def activity_certificate_settings_save(
     settings_.issuer = issuer
     settings_.title = title.strip()
     settings_.custom_text = custom_text.strip()
+    settings_.hours_rule = hours_rule
     settings_.full_clean()
     settings_.save()
     audit_log(
@@ -127,7 +137,11 @@ def activity_certificate_settings_save(
         action="certificate_settings.update",
         obj=settings_,
         project=activity.project,
-        data={"issuer": issuer.prefix, "title": settings_.title},
+        data={
+            "issuer": issuer.prefix,
+            "title": settings_.title,
+            "hours_rule": settings_.hours_rule,
+        },
     )
     return settings_
 
@@ -144,14 +158,27 @@ def _place(cohort: Cohort) -> str:
     return venue.name
 
 
-def frozen_data(*, enrolment: Enrolment, issuer: CertificateIssuer, settings_, hours) -> dict:
-    """What the certificate certifies, copied now so later edits of the project do not change it."""
+def certified_hours(*, activity: Activity, settings_, attended: Decimal) -> Decimal:
+    """The hours a certificate states, by the activity's rule: those attended (the default) or
+    the programme's academic hours."""
+    if settings_ is not None and settings_.hours_rule == HoursRule.PROGRAMME:
+        return activity.academic_hours
+    return attended
+
+
+def frozen_data(
+    *, enrolment: Enrolment, issuer: CertificateIssuer, settings_, hours, attended=None
+) -> dict:
+    """What the certificate certifies, copied now so later edits of the project do not change it.
+    `hours` are those stated (by the activity's rule), `attended` those the ledger counted."""
     cohort = enrolment.cohort
     activity = cohort.activity
     project = activity.project
     return {
         "participant_name": enrolment.person.full_name,
         "hours": str(hours),
+        "hours_rule": settings_.hours_rule if settings_ else HoursRule.ATTENDED,
+        "hours_attended": str(hours if attended is None else attended),
         "certificate_title": settings_.title if settings_ else "",
         "custom_text": settings_.custom_text if settings_ else "",
         "activity_title": activity.title,
@@ -197,7 +224,14 @@ def _build(
     batch=None,
     replaces=None,
 ) -> Certificate:
-    data = frozen_data(enrolment=enrolment, issuer=issuer, settings_=settings_, hours=hours)
+    # `hours` come in as attended (the hours ledger); the certificate states them by its rule.
+    attended = hours
+    hours = certified_hours(
+        activity=enrolment.cohort.activity, settings_=settings_, attended=attended
+    )
+    data = frozen_data(
+        enrolment=enrolment, issuer=issuer, settings_=settings_, hours=hours, attended=attended
+    )
     return Certificate(
         project_id=enrolment.cohort.activity.project_id,
         enrolment=enrolment,
@@ -246,7 +280,14 @@ def _with_certificates(ids) -> set[int]:
     )
 
 
-def _eligible(enrolments) -> tuple[list[Enrolment], dict]:
+def _done(completion, *, early: bool) -> bool:
+    """Completed; or, when the time rule was set aside (`early`), the hours already suffice."""
+    if completion.completed:
+        return True
+    return early and not completion.ended and not completion.overridden and completion.hours_reached
+
+
+def _eligible(enrolments, *, early: bool = False) -> tuple[list[Enrolment], dict]:
     """Confirmed, completed enrolments that never held a certificate; and their completion."""
     enrolments = list(enrolments)
     ids = [e.pk for e in enrolments]
@@ -257,7 +298,7 @@ def _eligible(enrolments) -> tuple[list[Enrolment], dict]:
         for e in enrolments
         if e.status == EnrolmentStatus.CONFIRMED
         and e.pk in completion
-        and completion[e.pk].completed
+        and _done(completion[e.pk], early=early)
         and e.pk not in holders
     ]
     return chosen, completion
@@ -288,11 +329,11 @@ def _require_confirmed(enrolment: Enrolment) -> None:
         raise ValidationError(_("Only confirmed enrolments get certificates."))
 
 
-def _require_completed(enrolment: Enrolment) -> dict:
+def _require_completed(enrolment: Enrolment, *, early: bool = False) -> dict:
     """The enrolment's completion, or a ValidationError saying how far it is from completing."""
     completion = completion_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
     current = completion[enrolment.pk]
-    if not current.completed:
+    if not _done(current, early=early):
         raise ValidationError(
             _("%(name)s has not completed the activity (%(hours)s of %(needed)s hours).")
             % {
@@ -304,13 +345,39 @@ def _require_completed(enrolment: Enrolment) -> dict:
     return completion
 
 
+def _require_issue_date(
+    *, cohort: Cohort, actor, issued_at: datetime, now: datetime, override_reason, obj
+) -> str | None:
+    """A certificate is dated the day it is issued: never in the future, and never before the
+    cohort's last session has ended (unless a coordinator sets the time rule aside)."""
+    if issued_at > now:
+        raise ValidationError(_("A certificate cannot be dated in the future."), code="future")
+    return time_rules.require_cohort_ended(
+        rule=time_rules.Rule.CERTIFICATE,
+        cohort=cohort,
+        actor=actor,
+        now=issued_at,
+        override_reason=override_reason,
+        obj=obj,
+    )
+
+
 def certificate_issue(
-    *, enrolment: Enrolment, actor, issued_at: datetime | None = None, notify: bool = True
+    *,
+    enrolment: Enrolment,
+    actor,
+    issued_at: datetime | None = None,
+    notify: bool = True,
+    now: datetime | None = None,
+    override_reason: str | None = None,
 ) -> Certificate:
     """Issue one certificate to a confirmed enrolment that completed its activity.
 
-    With `notify` (the default) its PDF is rendered and e-mailed after commit; without it (the
-    demo, imports of historical certificates) the PDF is rendered when first downloaded."""
+    Dated now, or at `issued_at` (the demo, imports of historical certificates), which must not
+    be before the cohort's last session ended. With `notify` (the default) its PDF is rendered
+    and e-mailed after commit; without it the PDF is rendered when first downloaded."""
+    now = time_rules.current_time(now)
+    issued_at = issued_at or now
     with transaction.atomic():
         # Lock the enrolment so that two coordinators cannot both issue to it.
         enrolment = _enrolment_qs().select_for_update(of=("self",)).get(pk=enrolment.pk)
@@ -329,14 +396,22 @@ def certificate_issue(
                     "certificate's page instead."
                 )
             )
-        completion = _require_completed(enrolment)
+        early = _require_issue_date(
+            cohort=enrolment.cohort,
+            actor=actor,
+            issued_at=issued_at,
+            now=now,
+            override_reason=override_reason,
+            obj=enrolment,
+        )
+        completion = _require_completed(enrolment, early=early is not None)
         settings_ = _settings_for(enrolment.cohort.activity)
         certificate = _build(
             enrolment=enrolment,
             issuer=settings_.issuer,
             settings_=settings_,
             hours=completion[enrolment.pk].hours,
-            issued_at=issued_at or timezone.now(),
+            issued_at=issued_at,
             actor=actor,
         )
         _number_and_insert([certificate])
@@ -345,24 +420,60 @@ def certificate_issue(
             action="certificate.issue",
             obj=certificate,
             project=enrolment.cohort.activity.project,
-            data={"number": certificate.number, "enrolment": enrolment.pk},
+            data={
+                "number": certificate.number,
+                "enrolment": enrolment.pk,
+                **({"override_reason": early} if early else {}),
+            },
         )
         if notify:
             transaction.on_commit(lambda: _deliver([certificate.pk]))
     return certificate
 
 
-def certificate_issue_bulk(*, cohort: Cohort, actor) -> CertificateBatch:
+def certificate_issue_bulk(
+    *, cohort: Cohort, actor, now: datetime | None = None, override_reason: str | None = None
+) -> CertificateBatch:
     """Start issuing certificates to all of a cohort's completers who do not hold one yet.
 
-    The work runs as a background task; the batch row shows its progress."""
+    Only after the cohort's last session has ended, unless a coordinator sets the time rule
+    aside (then those whose hours already suffice get one). The work runs as a background task;
+    the batch row shows its progress."""
     with transaction.atomic():
-        return _start_batch(cohort=cohort, actor=actor)
+        return _start_batch(
+            cohort=cohort,
+            actor=actor,
+            now=time_rules.current_time(now),
+            override_reason=override_reason,
+        )
 
 
-def _start_batch(*, cohort: Cohort, actor) -> CertificateBatch:
+def _batch_override_reason(batch: CertificateBatch) -> str | None:
+    """The time rule exception the batch was started with (recorded in its audit entry)."""
+    from kvalis.audit.models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.filter(
+            action="certificate.issue_bulk",
+            object_type=batch._meta.label_lower,
+            object_id=str(batch.pk),
+        )
+        .order_by("pk")
+        .first()
+    )
+    return (entry.data.get("override_reason") or None) if entry else None
+
+
+def _start_batch(*, cohort: Cohort, actor, now: datetime, override_reason) -> CertificateBatch:
     _settings_for(cohort.activity)
-    chosen, _completion = _eligible(_enrolment_qs().filter(cohort=cohort))
+    early = time_rules.require_cohort_ended(
+        rule=time_rules.Rule.CERTIFICATE,
+        cohort=cohort,
+        actor=actor,
+        now=now,
+        override_reason=override_reason,
+    )
+    chosen, _completion = _eligible(_enrolment_qs().filter(cohort=cohort), early=early is not None)
     if not chosen:
         raise ValidationError(_("Nobody in this cohort is waiting for a certificate."))
     batch = CertificateBatch(
@@ -379,7 +490,11 @@ def _start_batch(*, cohort: Cohort, actor) -> CertificateBatch:
         obj=batch,
         project=cohort.activity.project,
         summary=str(cohort),
-        data={"cohort": cohort.pk, "total": batch.total},
+        data={
+            "cohort": cohort.pk,
+            "total": batch.total,
+            **({"override_reason": early} if early else {}),
+        },
     )
     from kvalis.certificates.tasks import run_certificate_batch
 
@@ -467,7 +582,12 @@ def _issue_waiting(batch: CertificateBatch, *, token: str, send_mail: bool) -> N
     """Issue to the cohort's completers still waiting, a chunk per transaction; then move the
     batch on to e-mailing (or to done)."""
     settings_ = _settings_for(batch.cohort.activity)
-    waiting, completion = _eligible(_enrolment_qs().filter(cohort=batch.cohort))
+    # The task checks the time rule again: a session may have been moved since the batch began.
+    ends_at = time_rules.cohort_ends_at(batch.cohort)
+    early = ends_at is None or timezone.now() < ends_at
+    if early and _batch_override_reason(batch) is None:
+        raise ValidationError(time_rules.cohort_refusal(time_rules.Rule.CERTIFICATE, ends_at))
+    waiting, completion = _eligible(_enrolment_qs().filter(cohort=batch.cohort), early=early)
     enrolment_ids = [e.pk for e in waiting]
     already = batch.certificates.count()  # issued by an earlier run of this batch
     _beat(batch.pk, token, total=already + len(enrolment_ids), done=already)
@@ -645,12 +765,17 @@ def certificate_reissue(
     reason: str,
     notify: bool = True,
     when: datetime | None = None,
+    now: datetime | None = None,
+    override_reason: str | None = None,
 ) -> Certificate:
     """Replace a valid or revoked certificate by a new one (new number, data frozen anew, e.g.
-    after a misspelt name was corrected). The old one stays, marked replaced, linking to it."""
+    after a misspelt name was corrected). The old one stays, marked replaced, linking to it.
+    The new one is dated `when` (now by default), as an issue is."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the certificate is reissued.")})
+    now = time_rules.current_time(now)
+    when = when or now
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status == CertificateStatus.REPLACED:
@@ -665,13 +790,20 @@ def certificate_reissue(
                 )
             )
         _require_confirmed(enrolment)
-        completion = _require_completed(enrolment)
+        early = _require_issue_date(
+            cohort=enrolment.cohort,
+            actor=actor,
+            issued_at=when,
+            now=now,
+            override_reason=override_reason,
+            obj=enrolment,
+        )
+        completion = _require_completed(enrolment, early=early is not None)
         hours = completion[enrolment.pk].hours
         settings_ = ActivityCertificateSettings.objects.filter(
             activity_id=enrolment.cohort.activity_id
         ).first()
         issuer = settings_.issuer if settings_ else old.issuer
-        when = when or timezone.now()
         if old.status == CertificateStatus.VALID:
             old.revoked_at = when
             old.revoked_reason = reason
@@ -740,6 +872,16 @@ def certificate_pdf_bytes(certificate: Certificate, *, language: str = "lt") -> 
         return handle.read()
 
 
+def certificate_pdf_name(certificate: Certificate, *, language: str = "lt") -> str:
+    """'pažymėjimas-UVB-2014-0001.pdf' (in English 'certificate-UVB-2014-0001.pdf')."""
+    from kvalis.lib.exports import download_name
+
+    with translation.override(language):
+        return download_name(
+            pgettext("file name", "certificate"), certificate.number, extension="pdf"
+        )
+
+
 def _deliver(ids: list[int]) -> None:
     from kvalis.certificates.tasks import deliver_certificates
 
@@ -753,23 +895,28 @@ def _certificate_message(certificate: Certificate):
     from kvalis.lib.mail import render_mail
 
     user = certificate.person.user
+    # The participant's language, for the message and for the certificate attached to it.
+    language = (user.language if user else "") or "lt"
+    with translation.override(language):
+        hours = academic_hours_text(certificate.hours)
     context = {
         "name": certificate.participant_name,
+        "first_name": certificate.person.first_name,  # the greeting: "Sveiki, Vytautai,"
         "number": certificate.number,
         "activity": certificate.data.get("activity_title", ""),
-        "hours": hours_text(certificate.hours),
+        "hours": hours,
         "my_url": reverse("certificates:my_certificates"),
         "verify_url": reverse("certificates:verify", args=[certificate.verification_code]),
     }
     subject, text, html = render_mail(
-        template="certificates/emails/issued",
-        context=context,
-        language=(user.language if user else "") or "lt",
+        template="certificates/emails/issued", context=context, language=language
     )
     message = EmailMultiAlternatives(subject=subject, body=text, to=[certificate.person.email])
     message.attach_alternative(html, "text/html")
     message.attach(
-        f"{certificate.number}.pdf", certificate_pdf_bytes(certificate), "application/pdf"
+        certificate_pdf_name(certificate, language=language),
+        certificate_pdf_bytes(certificate, language=language),
+        "application/pdf",
     )
     return message
 

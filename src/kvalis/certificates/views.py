@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from kvalis import time_rules
 from kvalis.access import Perm, get_project_access
 from kvalis.certificates import services
 from kvalis.certificates.forms import (
@@ -35,20 +38,29 @@ from kvalis.certificates.selectors import (
     require_register,
 )
 from kvalis.enrolment.models import EnrolmentStatus
-from kvalis.lib.exports import csv_response, xlsx_response
+from kvalis.lib.collation import lt_order
+from kvalis.lib.exports import csv_response, download_name, pdf_response, xlsx_response
 from kvalis.lib.pdf import render_pdf
+from kvalis.lib.time_override import TimeRuleOverrideForm
+from kvalis.organisations.models import Organisation
 
 STALE_MINUTES = int(STALE_AFTER.total_seconds() // 60)
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+def _language(request: HttpRequest, *, default: str = "lt") -> str:
+    """The PDF's language: `?lang=en` or `?lang=lt`, else `default` (Lithuanian in the back
+    office; the participant's own language for their own papers)."""
+    chosen = request.GET.get("lang")
+    return chosen if chosen in ("en", "lt") else default
 
 
-def _language(request: HttpRequest) -> str:
-    return "en" if request.GET.get("lang") == "en" else "lt"
+def _own_language(request: HttpRequest) -> str:
+    return _language(request, default=request.user.language or "lt")
+
+
+def _certificate_pdf(certificate, language: str) -> HttpResponse:
+    content = services.certificate_pdf_bytes(certificate, language=language)
+    return pdf_response(content, services.certificate_pdf_name(certificate, language=language))
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -123,8 +135,7 @@ def my_certificate_pdf(request: HttpRequest, certificate_pk: int) -> HttpRespons
         Certificate.objects.filter(person__user=request.user, status=CertificateStatus.VALID),
         pk=certificate_pk,
     )
-    content = services.certificate_pdf_bytes(certificate, language=_language(request))
-    return _pdf_response(content, f"{certificate.number}.pdf")
+    return _certificate_pdf(certificate, _own_language(request))
 
 
 @login_required
@@ -142,10 +153,10 @@ def my_cpd_pdf(request: HttpRequest) -> HttpResponse:
     person = _my_person(request)
     if person is None:  # a login that is not (yet) a participant has nothing to print
         return redirect("certificates:my_cpd")
-    return _cpd_pdf(request, person)
+    return _cpd_pdf(request, person, language=_own_language(request))
 
 
-def _cpd_pdf(request: HttpRequest, person, project=None) -> HttpResponse:
+def _cpd_pdf(request: HttpRequest, person, project=None, *, language: str) -> HttpResponse:
     content = render_pdf(
         "certificates/pdf/cpd.html",
         {
@@ -153,9 +164,11 @@ def _cpd_pdf(request: HttpRequest, person, project=None) -> HttpResponse:
             "record": cpd_record(person, project=project),
             "today": timezone.localdate(),
         },
-        language=_language(request),
+        language=language,
     )
-    return _pdf_response(content, f"cpd-{person.pk}.pdf")
+    with translation.override(language):
+        name = download_name(pgettext("file name", "CPD record"), person.full_name, extension="pdf")
+    return pdf_response(content, name)
 
 
 # --- back office ----------------------------------------------------------------------------------
@@ -201,35 +214,52 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+REGISTER_PAGE_SIZE = 50
+
+
 def _filtered_register(request: HttpRequest, access):
+    """The register's certificates with the valid filters of the query string applied."""
     certificates = project_certificates(access)
     activities = list(access.project.activities.all())
+    cohorts = list(
+        access.cohorts().select_related("activity").order_by("activity__position", "start_date")
+    )
     years = sorted(set(certificates.values_list("year", flat=True)), reverse=True)
-    form = RegisterFilterForm(request.GET or None, activities=activities, years=years)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            certificates = certificates.filter(
-                Q(participant_name__icontains=data["q"]) | Q(number__icontains=data["q"])
-            )
-        if data["status"]:
-            certificates = certificates.filter(status=data["status"])
-        if data["activity"]:
-            certificates = certificates.filter(enrolment__cohort__activity_id=data["activity"])
-        if data["year"]:
-            certificates = certificates.filter(year=data["year"])
+    organisations = Organisation.objects.filter(
+        pk__in=certificates.values("enrolment__organisation")
+    ).order_by(*lt_order("name"))
+    form = RegisterFilterForm(
+        request.GET or None,
+        activities=activities,
+        years=years,
+        cohorts=cohorts,
+        organisations=organisations,
+    )
+    data = form.filters()
+    if data.get("q"):
+        certificates = certificates.filter(
+            Q(participant_name__icontains=data["q"]) | Q(number__icontains=data["q"])
+        )
+    if data.get("status"):
+        certificates = certificates.filter(status=data["status"])
+    if data.get("activity"):
+        certificates = certificates.filter(enrolment__cohort__activity_id=data["activity"])
+    if data.get("cohort"):
+        certificates = certificates.filter(enrolment__cohort_id=data["cohort"])
+    if data.get("organisation"):
+        certificates = certificates.filter(enrolment__organisation_id=data["organisation"])
+    if data.get("year"):
+        certificates = certificates.filter(year=data["year"])
     return form, certificates.order_by("-year", "prefix", "-sequence")
 
 
 @login_required
 def register(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate register, 50 a page; the exports take every filtered certificate."""
     access = require_register(get_project_access(request.user, code, Perm.VIEW))
     form, certificates = _filtered_register(request, access)
-    return render(
-        request,
-        "certificates/register.html",
-        _context(access, form=form, certificates=certificates[:500], count=certificates.count()),
-    )
+    page = Paginator(certificates, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "certificates/register.html", _context(access, form=form, page=page))
 
 
 @login_required
@@ -270,10 +300,12 @@ def register_export(request: HttpRequest, code: str) -> HttpResponse:
         ]
         for c in certificates
     ]
-    filename = f"{access.project.code}-pazymejimai"
+    stem = (access.project.code, pgettext("file name", "certificates"))
     if request.GET.get("format") == "csv":
-        return csv_response(f"{filename}.csv", header, rows)
-    return xlsx_response(f"{filename}.xlsx", {_("Certificates"): (header, rows)})
+        return csv_response(download_name(*stem, extension="csv"), header, rows)
+    return xlsx_response(
+        download_name(*stem, extension="xlsx"), {_("Certificates"): (header, rows)}
+    )
 
 
 @login_required
@@ -322,7 +354,12 @@ def activity_settings(request: HttpRequest, code: str, activity_pk: int) -> Http
     activity = get_object_or_404(access.project.activities, pk=activity_pk)
     current = ActivityCertificateSettings.objects.filter(activity=activity).first()
     initial = (
-        {"issuer": current.issuer_id, "title": current.title, "custom_text": current.custom_text}
+        {
+            "issuer": current.issuer_id,
+            "title": current.title,
+            "custom_text": current.custom_text,
+            "hours_rule": current.hours_rule,
+        }
         if current
         else {}
     )
@@ -366,6 +403,20 @@ def cohort(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
                 activity_id=cohort.activity_id
             ).exists(),
             batches=CertificateBatch.objects.filter(cohort=cohort)[:5],
+            # Before the cohort's last session has ended: why nothing is issued yet, and for a
+            # legitimate exception those whose hours already suffice.
+            refusal=time_rules.cohort_pending(time_rules.Rule.CERTIFICATE, cohort),
+            early_waiting=sum(
+                1
+                for r in rows
+                if r.completion
+                and not r.completion.ended
+                and not r.completion.overridden
+                and r.completion.hours_reached
+                and not r.certificate
+                and not r.earlier
+            ),
+            override_form=TimeRuleOverrideForm(),
         ),
     )
 
@@ -381,8 +432,13 @@ def cohort_issue(request: HttpRequest, code: str, cohort_pk: int) -> HttpRespons
     enrolment = get_object_or_404(
         cohort.enrolments, pk=enrolment_id, status=EnrolmentStatus.CONFIRMED
     )
+    override = TimeRuleOverrideForm(request.POST)
     try:
-        certificate = services.certificate_issue(enrolment=enrolment, actor=request.user)
+        if not override.is_valid():
+            raise ValidationError(override.errors.get("override_reason", []))
+        certificate = services.certificate_issue(
+            enrolment=enrolment, actor=request.user, override_reason=override.reason()
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -398,8 +454,13 @@ def cohort_issue(request: HttpRequest, code: str, cohort_pk: int) -> HttpRespons
 def cohort_issue_bulk(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
     cohort = access.get_cohort(cohort_pk)
+    override = TimeRuleOverrideForm(request.POST)
     try:
-        batch = services.certificate_issue_bulk(cohort=cohort, actor=request.user)
+        if not override.is_valid():
+            raise ValidationError(override.errors.get("override_reason", []))
+        batch = services.certificate_issue_bulk(
+            cohort=cohort, actor=request.user, override_reason=override.reason()
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -491,8 +552,7 @@ def detail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse
 @login_required
 def pdf(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse:
     _access, certificate = _certificate(request, code, certificate_pk)
-    content = services.certificate_pdf_bytes(certificate, language=_language(request))
-    return _pdf_response(content, f"{certificate.number}.pdf")
+    return _certificate_pdf(certificate, _language(request))
 
 
 def _reason_action(request, code, certificate_pk, prefix, service, done_message):
@@ -565,4 +625,6 @@ def person_cpd(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
 @login_required
 def person_cpd_pdf(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
-    return _cpd_pdf(request, access.get_person(person_pk), project=access.project)
+    return _cpd_pdf(
+        request, access.get_person(person_pk), project=access.project, language=_language(request)
+    )

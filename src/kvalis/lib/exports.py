@@ -1,16 +1,26 @@
-"""Spreadsheet exports (XLSX, CSV) that are safe against formula injection.
+"""Downloads: spreadsheet exports (XLSX, CSV) safe against formula injection, and the file name
+every download (exports, PDFs, calendars) is sent with.
 
 A cell whose text starts with = + - @ tab or carriage return would be run as a formula by Excel
 or LibreOffice; such text is prefixed with an apostrophe, which both show as plain text.
+
+File names are in the user's language and keep their letters: `UTENA-KT-2014-dalyviai.csv`,
+`UTENA-KT-2014-galutinė-ataskaita.pdf`, `pažymėjimas-UVB-2014-0001.pdf`. They are built with
+`download_name()` from words the caller translates (`pgettext("file name", "participants")`),
+and sent by `content_disposition()` as RFC 6266 asks: `filename*=UTF-8''…` (RFC 5987) for every
+browser of the last decade, and a plain ASCII `filename="…"` for the others.
 """
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.http import quote
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,6 +57,33 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+SHEET_NAME_MAX = 31  # Excel's limit
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str, *, taken=()) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, cut at a word boundary
+    ("Dalyviai pagal savivaldybę ir pareigybę" -> "Dalyviai pagal savivaldybę ir"), none of
+    [ ] : * ? / \\, and unlike the names in `taken` (a number is added)."""
+    text = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", str(title)).split()).strip("'") or "Lapas"
+    name = _shorten(text, SHEET_NAME_MAX)
+    number = 2
+    lowered = {t.lower() for t in taken}
+    while name.lower() in lowered:
+        suffix = f" ({number})"
+        name = _shorten(text, SHEET_NAME_MAX - len(suffix)) + suffix
+        number += 1
+    return name
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else ""
+    # A first word longer than the limit is cut where it must be.
+    return (cut or text[:limit]).rstrip(" ,;–-")
+
+
 def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
     """One or more sheets: {"Dalyviai": (header, rows)}. Numbers stay numbers."""
     from openpyxl import Workbook
@@ -55,7 +92,7 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> b
     workbook = Workbook(write_only=False)
     workbook.remove(workbook.active)
     for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title=title[:31])
+        sheet = workbook.create_sheet(title=sheet_name(title, taken=workbook.sheetnames))
         sheet.append([safe_cell(str(h)) for h in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -67,10 +104,56 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> b
     return buffer.getvalue()
 
 
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+# What a file name keeps: letters of any alphabet, digits, and - _ . (+ would be read as a space).
+_NOT_KEPT = re.compile(r"[^\w.-]+")
+_DASHES = re.compile(r"-{2,}")
+NAME_MAX = 150  # characters before the extension: file systems allow 255 bytes
+
+
+def download_name(*parts, extension: str) -> str:
+    """('UTENA-KT-2014', 'galutinė ataskaita'), 'pdf' -> 'UTENA-KT-2014-galutinė-ataskaita.pdf'.
+
+    Spaces and characters a file system or a header would choke on (/ \\ : " „ “ …) become
+    hyphens; letters keep their diacritics. Empty parts are left out.
+    """
+    words = []
+    for part in parts:
+        text = _NOT_KEPT.sub("-", unicodedata.normalize("NFC", str(part)).replace("_", "-"))
+        text = _DASHES.sub("-", text).strip("-.")
+        if text:
+            words.append(text)
+    stem = "-".join(words)[:NAME_MAX].rstrip("-.") or "kvalis"
+    return f"{stem}.{extension}"
+
+
+def ascii_name(filename: str) -> str:
+    """The same name without diacritics, for clients that ignore `filename*`:
+    'galutinė-ataskaita.pdf' -> 'galutine-ataskaita.pdf'."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    plain = _DASHES.sub("-", re.sub(r"[^A-Za-z0-9._-]+", "-", plain)).strip("-")
+    return plain or "download"
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """`attachment; filename="galutine-ataskaita.pdf"; filename*=UTF-8''galutin%C4%97-…`."""
+    kind = "inline" if inline else "attachment"
+    fallback = ascii_name(filename)
+    if fallback == filename:
+        return f'{kind}; filename="{filename}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download(
+    content: bytes, filename: str, content_type: str, *, inline: bool = False
+) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser's viewer, saved under `filename`."""
+    return download(content, filename, "application/pdf", inline=True)
 
 
 def csv_response(filename: str, header, rows) -> HttpResponse:

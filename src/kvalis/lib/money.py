@@ -46,7 +46,13 @@ def format_amount(amount: Decimal) -> str:
     return f"{sign}{' '.join(groups)},{cents}"
 
 
+def currency_symbol(currency: str) -> str:
+    """The word pages and exports use for a currency code: 'LTL' -> 'Lt', 'EUR' -> '€'.
+    (The ISO code stays in machine-readable output: JSON, the API.)"""
+    return SYMBOLS[Currency(currency)]
+
+
 def format_money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
-    return f"{format_amount(amount)} {SYMBOLS[Currency(currency)]}"
+    return f"{format_amount(amount)} {currency_symbol(currency)}"

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
 
 from kvalis.lib.charts import Chart
-from kvalis.lib.exports import xlsx_bytes
+from kvalis.lib.exports import sheet_name, xlsx_bytes
+from kvalis.lib.money import currency_symbol
 from kvalis.reports.indicators import NO_PARTNER, UNKNOWN
 
 BREAKDOWNS = (
@@ -187,7 +188,7 @@ def report_xlsx(data: dict, *, people_sheets: dict | None = None) -> bytes:
     }
     for key, _labels in BREAKDOWNS:
         if data.get(key):
-            sheets[breakdown_title(key)[:31]] = (
+            sheets[breakdown_title(key)] = (
                 [_("Group"), _("Persons trained")],
                 [list(row) for row in breakdown_rows(data, key)],
             )
@@ -215,11 +216,12 @@ def report_xlsx(data: dict, *, people_sheets: dict | None = None) -> bytes:
         ],
     )
     if data.get("budget_lines"):
+        currency = currency_symbol(data["budget_currency"])
         sheets[_("Budget")] = (
             [
                 pgettext("report", "Budget line"),
-                _("Planned"),
-                pgettext("report", "Spent"),
+                pgettext("report", "Planned, %(currency)s") % {"currency": currency},
+                pgettext("report", "Spent, %(currency)s") % {"currency": currency},
                 pgettext("report", "Execution, %"),
             ],
             [
@@ -228,7 +230,7 @@ def report_xlsx(data: dict, *, people_sheets: dict | None = None) -> bytes:
             ],
         )
     for title, content in (people_sheets or {}).items():
-        sheets[title[:31]] = content
+        sheets[title] = content
     return xlsx_bytes(sheets)
 
 
@@ -451,7 +453,7 @@ def write_xlsx(target: BinaryIO, title: str, header: list[str], rows: Iterable) 
     from kvalis.lib.exports import _plain, safe_cell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_name(title))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     cells = []

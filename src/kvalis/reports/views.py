@@ -19,12 +19,19 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kvalis.access import Perm, ProjectAccess, get_project_access
-from kvalis.lib.exports import XLSX_MIME, csv_bytes, download, xlsx_bytes
+from kvalis.lib.exports import (
+    XLSX_MIME,
+    content_disposition,
+    csv_bytes,
+    download,
+    download_name,
+    xlsx_bytes,
+)
 from kvalis.reports import services
 from kvalis.reports.exports import available_exports, export_rows, export_size, export_title
 from kvalis.reports.forms import (
@@ -47,8 +54,22 @@ def _filters(request: HttpRequest, access: ProjectAccess) -> ReportFilterForm:
     return report_filter_form(request.GET, project=access.project, is_partner=access.is_partner)
 
 
+def _file_words(stem: str) -> str:
+    """What a report's file name says, in the user's language (UTENA-KT-2014-galutinė-ataskaita)."""
+    return {
+        "report": pgettext("file name", "report"),
+        "final-report": pgettext("file name", "final report"),
+        "final-report-no-annex": pgettext("file name", "final report without annex"),
+        "summary": pgettext("file name", "public summary"),
+        "participants": pgettext("file name", "participants"),
+        "attendance": pgettext("file name", "attendance"),
+        "hours": pgettext("file name", "hours"),
+        "certificates": pgettext("file name", "certificates"),
+    }[stem]
+
+
 def _filename(access: ProjectAccess, stem: str, extension: str) -> str:
-    return f"{access.project.code}-{stem}.{extension}"
+    return download_name(access.project.code, _file_words(stem), extension=extension)
 
 
 @login_required
@@ -90,9 +111,12 @@ def report_json(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
     form = _filters(request, access)
     data = project_indicators(access.project, filters=form.filters(), scope=report_scope(access))
-    response = HttpResponse(indicators_json(data), content_type="application/json")
-    response["Content-Disposition"] = f'inline; filename="{_filename(access, "report", "json")}"'
-    return response
+    return download(
+        indicators_json(data),
+        _filename(access, "report", "json"),
+        "application/json",
+        inline=True,
+    )
 
 
 @login_required
@@ -243,7 +267,9 @@ def job_download(request: HttpRequest, code: str, job_pk: int) -> HttpResponse:
     _access, found = _get_job(request, code, job_pk)
     if not found.ready:
         raise Http404
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
+    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
+    response["Content-Disposition"] = content_disposition(found.filename)
+    return response
 
 
 @login_required
@@ -299,11 +325,12 @@ def summary_text(request: HttpRequest, code: str) -> HttpResponse:
         from kvalis.reports.summary import generate_summary
 
         stored = generate_summary(access.project)
-    response = HttpResponse(
-        f"{stored.title}\n\n{stored.text}\n", content_type="text/plain; charset=utf-8"
+    return download(
+        f"{stored.title}\n\n{stored.text}\n".encode(),
+        _filename(access, "summary", "txt"),
+        "text/plain; charset=utf-8",
+        inline=True,
     )
-    response["Content-Disposition"] = f'inline; filename="{_filename(access, "summary", "txt")}"'
-    return response
 
 
 @login_required

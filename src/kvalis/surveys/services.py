@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kvalis import time_rules
 from kvalis.audit.services import audit_log
 from kvalis.lib.mail import queue_mail
 from kvalis.people.models import Person
@@ -321,9 +322,54 @@ def survey_create(
     return survey
 
 
-def survey_open(*, survey: Survey, actor, notify: bool = True, on: date | None = None) -> int:
-    """Open a survey and invite its participants by e-mail; returns how many were invited."""
-    on = on or timezone.localdate()
+def survey_refusal(survey: Survey, ends_at) -> str:
+    if ends_at is None:
+        return _("“%(scope)s” has no sessions yet, so there is nothing to evaluate.") % {
+            "scope": survey.scope_label
+        }
+    return _(
+        "A survey opens only after the last session of “%(scope)s” has ended (%(ends)s): its "
+        "invitation thanks people for taking part."
+    ) % {"scope": survey.scope_label, "ends": time_rules.local_text(ends_at)}
+
+
+def survey_pending(survey: Survey, *, now=None) -> str | None:
+    """Why the survey cannot be opened (or its reminders sent) now, or None."""
+    ends_at = scope_last_session_end(survey)
+    if ends_at is not None and time_rules.current_time(now) >= ends_at:
+        return None
+    return survey_refusal(survey, ends_at)
+
+
+def _require_scope_ended(survey: Survey, *, actor, now, override_reason) -> str | None:
+    """A survey thanks its participants for taking part: only after the last session of its
+    cohort (or of every cohort of its activity) has ended, unless a coordinator overrides."""
+    ends_at = scope_last_session_end(survey)
+    return time_rules.enforce(
+        rule=time_rules.Rule.SURVEY,
+        allowed_from=ends_at,
+        now=time_rules.current_time(now),
+        refusal=survey_refusal(survey, ends_at),
+        actor=actor,
+        project=survey.project,
+        obj=survey,
+        override_reason=override_reason,
+    )
+
+
+def survey_open(
+    *,
+    survey: Survey,
+    actor,
+    notify: bool = True,
+    on: date | None = None,
+    now=None,
+    override_reason: str | None = None,
+) -> int:
+    """Open a survey and invite its participants by e-mail; returns how many were invited.
+
+    Only after the last session of its scope has ended (see `_require_scope_ended`)."""
+    on = on or timezone.localdate(now)
     if survey.status == SurveyStatus.OPEN:
         raise ValidationError(_("The survey is already open."))
     if survey.closes_on < on:
@@ -331,6 +377,7 @@ def survey_open(*, survey: Survey, actor, notify: bool = True, on: date | None =
             _("The closing day has passed; set a later closing day before opening.")
         )
     with transaction.atomic():
+        early = _require_scope_ended(survey, actor=actor, now=now, override_reason=override_reason)
         survey.status = SurveyStatus.OPEN
         survey.opened_on = survey.opened_on or on
         survey.full_clean()
@@ -346,7 +393,7 @@ def survey_open(*, survey: Survey, actor, notify: bool = True, on: date | None =
             action="survey.open",
             obj=survey,
             project=survey.project,
-            data={"invited": invited},
+            data={"invited": invited, **({"override_reason": early} if early else {})},
         )
     return invited
 
@@ -384,12 +431,22 @@ def survey_close(*, survey: Survey, actor, today: date | None = None) -> None:
         survey_results_publish(survey=survey, actor=actor, today=today)
 
 
-def survey_remind(*, survey: Survey, actor, on: date | None = None) -> int:
-    """E-mail a reminder to the participants who have not answered; returns how many."""
-    on = on or timezone.localdate()
+def survey_remind(
+    *,
+    survey: Survey,
+    actor,
+    on: date | None = None,
+    now=None,
+    override_reason: str | None = None,
+) -> int:
+    """E-mail a reminder to the participants who have not answered; returns how many.
+
+    Like opening, only after the last session of the survey's scope has ended."""
+    on = on or timezone.localdate(now)
     if not survey.is_accepting(on):
         raise ValidationError(_("Reminders can only be sent while the survey is open."))
     with transaction.atomic():
+        _require_scope_ended(survey, actor=actor, now=now, override_reason=override_reason)
         sent = _mail_participants(survey, survey_non_respondents(survey), "reminder")
         survey.reminded_on = on
         survey.save(update_fields=["reminded_on"])
@@ -410,7 +467,7 @@ def surveys_open_due(*, now=None) -> list[Survey]:
     for survey in surveys_due_to_open(now=now).select_related("project"):
         if survey.closes_on < today:
             continue
-        survey_open(survey=survey, actor=None, on=today)
+        survey_open(survey=survey, actor=None, on=today, now=now)
         opened.append(survey)
     return opened
 

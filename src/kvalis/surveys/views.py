@@ -11,13 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kvalis.access import Perm, ProjectAccess, Role, get_project_access
-from kvalis.lib.exports import xlsx_response
+from kvalis.lib.confirm import confirmation_page
+from kvalis.lib.exports import download_name, xlsx_response
+from kvalis.lib.time_override import TimeRuleOverrideForm
 from kvalis.people.models import Person
 from kvalis.surveys import selectors, services
 from kvalis.surveys.forms import (
@@ -85,6 +88,15 @@ def _person(user) -> Person | None:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _override_reason(request: HttpRequest) -> str | None:
+    """A coordinator's exception to the time rule (checkbox and reason), refused when the
+    reason is missing; the service checks who may make it and audits it."""
+    form = TimeRuleOverrideForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors["override_reason"])
+    return form.reason()
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -242,18 +254,43 @@ def question_move(request: HttpRequest, code: str, template_pk: int, question_pk
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def question_delete(request: HttpRequest, code: str, template_pk: int, question_pk: int):
+    """GET: what removing the question means; POST: remove it (only one without answers)."""
     access = get_project_access(request.user, code, Perm.EDIT)
     template = _template(access, template_pk)
     question = _question(template, question_pk)
-    try:
-        services.question_delete(question=question, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The question was removed."))
-    return redirect("surveys:template_detail", code=code, template_pk=template.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.question_delete(question=question, actor=request.user)
+        except ValidationError as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, _("The question was removed."))
+            return redirect("surveys:template_detail", code=code, template_pk=template.pk)
+    template_url = reverse("surveys:template_detail", args=[code, template.pk])
+    return confirmation_page(
+        request,
+        access=access,
+        tab="surveys",
+        heading=_("Remove the question “%(text)s”?") % {"text": question.text},
+        points=[
+            _(
+                "The question leaves the questionnaire “%(title)s”; the others are renumbered. "
+                "Only a question nobody has answered can be removed, so no answer is lost."
+            )
+            % {"title": template.title},
+        ],
+        submit_label=_("Remove the question"),
+        cancel_url=template_url,
+        crumbs=[
+            (reverse("surveys:template_list", args=[code]), _("Questionnaires")),
+            (template_url, template.title),
+        ],
+        error=error,
+        status=400 if error else 200,
+    )
 
 
 # --- surveys ----------------------------------------------------------------------------------
@@ -331,6 +368,9 @@ def survey_detail(request: HttpRequest, code: str, survey_pk: int) -> HttpRespon
             accepting=survey.is_accepting(),
             questions=selectors.template_questions(survey.template),
             last_session_end=selectors.scope_last_session_end(survey),
+            refusal=services.survey_pending(survey),
+            can_override=access.is_coordinator,
+            override_form=TimeRuleOverrideForm(),
         ),
         status=status,
     )
@@ -342,7 +382,9 @@ def survey_open(request: HttpRequest, code: str, survey_pk: int) -> HttpResponse
     access = get_project_access(request.user, code, Perm.EDIT)
     survey = _survey(access, survey_pk)
     try:
-        invited = services.survey_open(survey=survey, actor=request.user)
+        invited = services.survey_open(
+            survey=survey, actor=request.user, override_reason=_override_reason(request)
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -354,17 +396,45 @@ def survey_open(request: HttpRequest, code: str, survey_pk: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def survey_close(request: HttpRequest, code: str, survey_pk: int) -> HttpResponse:
+    """GET: what closing means; POST: close the survey and publish its results."""
     access = get_project_access(request.user, code, Perm.EDIT)
     survey = _survey(access, survey_pk)
-    try:
-        services.survey_close(survey=survey, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The survey is closed."))
-    return redirect("surveys:survey_detail", code=code, survey_pk=survey.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.survey_close(survey=survey, actor=request.user)
+        except ValidationError as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, _("The survey is closed."))
+            return redirect("surveys:survey_detail", code=code, survey_pk=survey.pk)
+    survey_url = reverse("surveys:survey_detail", args=[code, survey.pk])
+    return confirmation_page(
+        request,
+        access=access,
+        tab="surveys",
+        heading=_("Close the survey “%(title)s”?") % {"title": survey.title},
+        points=[
+            _(
+                "Participants who have not answered can no longer answer; nobody is e-mailed. "
+                "The answers given are kept and join the published results."
+            ),
+            _(
+                "You can open it again from its page until its closing day; those who have "
+                "not answered are then invited by e-mail again."
+            ),
+        ],
+        submit_label=_("Close the survey"),
+        cancel_url=survey_url,
+        crumbs=[
+            (reverse("surveys:index", args=[code]), _("Surveys")),
+            (survey_url, survey.title),
+        ],
+        error=error,
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -373,7 +443,9 @@ def survey_remind(request: HttpRequest, code: str, survey_pk: int) -> HttpRespon
     access = get_project_access(request.user, code, Perm.EDIT)
     survey = _survey(access, survey_pk)
     try:
-        sent = services.survey_remind(survey=survey, actor=request.user)
+        sent = services.survey_remind(
+            survey=survey, actor=request.user, override_reason=_override_reason(request)
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -424,7 +496,7 @@ def cohort_results(request: HttpRequest, code: str, cohort_pk: int) -> HttpRespo
     )
 
 
-def _results_xlsx(groups, name: str) -> HttpResponse:
+def _results_xlsx(groups, *name_parts: str) -> HttpResponse:
     """One summary sheet and one sheet of free-text answers; withheld groups only say so."""
     summary, texts = [], []
     for group in groups:
@@ -461,7 +533,7 @@ def _results_xlsx(groups, name: str) -> HttpResponse:
         ),
         _("Free-text answers"): ([_("Questionnaire"), _("Question"), _("Answer")], texts),
     }
-    return xlsx_response(f"{slugify(name)[:60] or 'apklausa'}.xlsx", sheets)
+    return xlsx_response(download_name(*name_parts, extension="xlsx"), sheets)
 
 
 @login_required
@@ -469,7 +541,10 @@ def activity_results_xlsx(request: HttpRequest, code: str, activity_pk: int) -> 
     access = _activity_results_access(request.user, code)
     activity = get_object_or_404(access.project.activities.all(), pk=activity_pk)
     return _results_xlsx(
-        selectors.activity_results(activity), f"{access.project.code}-{activity.title}"
+        selectors.activity_results(activity),
+        access.project.code,
+        pgettext("file name", "survey results"),
+        activity.title,
     )
 
 
@@ -479,7 +554,10 @@ def cohort_results_xlsx(request: HttpRequest, code: str, cohort_pk: int) -> Http
     cohort = access.get_cohort(cohort_pk)
     return _results_xlsx(
         selectors.cohort_results(cohort),
-        f"{access.project.code}-{cohort.activity.title}-{cohort.name}",
+        access.project.code,
+        pgettext("file name", "survey results"),
+        cohort.activity.title,
+        cohort.name,
     )
 
 

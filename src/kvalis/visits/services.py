@@ -14,6 +14,7 @@ from kvalis.audit.services import audit_log
 from kvalis.budget.models import Expense
 from kvalis.budget.validators import validate_amount
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.lib.grammar import agree
 from kvalis.lib.money import format_money
 from kvalis.people.models import Person
 from kvalis.projects.models import Activity, ActivityKind, Cohort
@@ -264,7 +265,8 @@ def traveller_add(
     """
     StudyVisit.objects.select_for_update().filter(pk=visit.pk).first()
     if visit.travellers.filter(person=person).exists():
-        raise ValidationError(_("%(person)s is already selected.") % {"person": person.full_name})
+        message = _("%(person)s is already selected.") % {"person": person.full_name}
+        raise ValidationError(agree(message, person.full_name))
     candidate = candidate_for(visit, person)
     reasons = list(candidate.reasons)
     if status == TravellerStatus.TRAVELLER:

@@ -5,12 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kvalis.access import Perm, get_project_access
 from kvalis.budget.selectors import expenses_for
 from kvalis.budget.views import add_service_errors
+from kvalis.lib.confirm import confirmation_page
+from kvalis.lib.grammar import agree
+from kvalis.lib.money import format_money
 from kvalis.projects.models import ActivityKind
 from kvalis.visits import services
 from kvalis.visits.forms import (
@@ -198,14 +203,45 @@ def host_edit(request: HttpRequest, code: str, visit_pk: int, host_pk: int) -> H
     )
 
 
+def _visit_crumbs(code: str, visit) -> list[tuple[str, str]]:
+    return [
+        (reverse("visits:index", args=[code]), _("Study visits")),
+        (reverse("visits:detail", args=[code, visit.pk]), visit.destination_city),
+    ]
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def host_delete(request: HttpRequest, code: str, visit_pk: int, host_pk: int) -> HttpResponse:
+    """GET: what removing the host visit means; POST: remove it from the itinerary."""
     access = _access(request, code)
     visit = get_visit(access, visit_pk)
-    services.host_visit_delete(host=get_host(visit, host_pk), actor=request.user)
-    messages.success(request, _("The host visit was removed from the itinerary."))
-    return redirect("visits:detail", code=code, visit_pk=visit.pk)
+    host = get_host(visit, host_pk)
+    if request.method == "POST":
+        services.host_visit_delete(host=host, actor=request.user)
+        messages.success(request, _("The host visit was removed from the itinerary."))
+        return redirect("visits:detail", code=code, visit_pk=visit.pk)
+    return confirmation_page(
+        request,
+        access=access,
+        tab="visits",
+        heading=_("Remove %(host)s from the itinerary?") % {"host": host.organisation_name},
+        points=[
+            _("%(when)s · %(city)s · %(topic)s")
+            % {
+                "when": timezone.localtime(host.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "city": host.city,
+                "topic": host.topic,
+            },
+            _(
+                "The host visit and the outcomes written for it are deleted; nobody is "
+                "notified. The audit log keeps a record of the removal."
+            ),
+        ],
+        submit_label=_("Remove from the itinerary"),
+        cancel_url=reverse("visits:host_edit", args=[code, visit.pk, host.pk]),
+        crumbs=_visit_crumbs(code, visit),
+    )
 
 
 @login_required
@@ -248,7 +284,8 @@ def selection(request: HttpRequest, code: str, visit_pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(person)s was selected.") % {"person": person.full_name})
+            selected = _("%(person)s was selected.") % {"person": person.full_name}
+            messages.success(request, agree(selected, person.full_name))
             return redirect("visits:selection", code=code, visit_pk=visit.pk)
     ranked = candidates(visit, people)
     going = sum(
@@ -377,16 +414,37 @@ def traveller_cost_add(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def traveller_cost_remove(
     request: HttpRequest, code: str, visit_pk: int, traveller_pk: int, cost_pk: int
 ) -> HttpResponse:
+    """GET: what unlinking the cost means; POST: unlink it (the expense itself stays)."""
     access = _access(request, code)
     visit = get_visit(access, visit_pk)
     traveller = get_traveller(visit, traveller_pk)
-    services.traveller_cost_remove(cost=get_cost(traveller, cost_pk), actor=request.user)
-    messages.success(request, _("The cost was unlinked."))
-    return redirect("visits:traveller", code=code, visit_pk=visit.pk, traveller_pk=traveller.pk)
+    cost = get_cost(traveller, cost_pk)
+    traveller_url = reverse("visits:traveller", args=[code, visit.pk, traveller.pk])
+    if request.method == "POST":
+        services.traveller_cost_remove(cost=cost, actor=request.user)
+        messages.success(request, _("The cost was unlinked."))
+        return redirect(traveller_url)
+    return confirmation_page(
+        request,
+        access=access,
+        tab="visits",
+        heading=_("Unlink the cost %(number)s from %(name)s?")
+        % {"number": cost.expense.document_number, "name": traveller.person.full_name},
+        points=[
+            _(
+                "The share of %(amount)s no longer counts as this person's cost. The expense "
+                "itself stays in the budget, unchanged; nobody is notified."
+            )
+            % {"amount": format_money(cost.amount, access.project.currency)},
+        ],
+        submit_label=_("Unlink"),
+        cancel_url=traveller_url,
+        crumbs=[*_visit_crumbs(code, visit), (traveller_url, traveller.person.full_name)],
+    )
 
 
 @login_required
@@ -413,17 +471,40 @@ def traveller_promote(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def traveller_remove(
     request: HttpRequest, code: str, visit_pk: int, traveller_pk: int
 ) -> HttpResponse:
+    """GET: what taking the person off the visit means; POST: do it."""
     access = _access(request, code)
     visit = get_visit(access, visit_pk)
     traveller = get_traveller(visit, traveller_pk)
-    try:
-        services.traveller_remove(traveller=traveller, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("visits:traveller", code=code, visit_pk=visit.pk, traveller_pk=traveller.pk)
-    messages.success(request, _("The person was removed from the study visit."))
-    return redirect("visits:detail", code=code, visit_pk=visit.pk)
+    traveller_url = reverse("visits:traveller", args=[code, visit.pk, traveller.pk])
+    error = None
+    if request.method == "POST":
+        try:
+            services.traveller_remove(traveller=traveller, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The person was removed from the study visit."))
+            return redirect("visits:detail", code=code, visit_pk=visit.pk)
+    return confirmation_page(
+        request,
+        access=access,
+        tab="visits",
+        heading=_("Remove %(name)s from the study visit?") % {"name": traveller.person.full_name},
+        points=[
+            _(
+                "Their enrolment in the visit's group is cancelled and the reserve list is "
+                "renumbered; nobody is moved up and nobody is e-mailed."
+            ),
+            _("Only a person without linked costs can be removed: unlink the costs first."),
+            _("The audit log keeps a record of the removal."),
+        ],
+        submit_label=_("Remove from the study visit"),
+        cancel_url=traveller_url,
+        crumbs=[*_visit_crumbs(code, visit), (traveller_url, traveller.person.full_name)],
+        error=error,
+        status=400 if error else 200,
+    )

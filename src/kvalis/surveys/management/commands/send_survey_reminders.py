@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from kvalis.surveys.selectors import accepting_surveys
-from kvalis.surveys.services import survey_remind
+from kvalis.surveys.services import survey_pending, survey_remind
 
 
 class Command(BaseCommand):
@@ -19,6 +19,11 @@ class Command(BaseCommand):
             surveys = surveys.filter(project__code=project)
         total = 0
         for survey in surveys:
+            refusal = survey_pending(survey)
+            if refusal:
+                # Opened early by a coordinator's exception: no reminder before the training ends.
+                self.stdout.write(f"{survey.project.code} · {survey.title}: {refusal}")
+                continue
             sent = survey_remind(survey=survey, actor=None)
             total += sent
             self.stdout.write(f"{survey.project.code} · {survey.title}: {sent}")
