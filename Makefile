@@ -49,11 +49,14 @@ system-packages: build-packages
 	$(call apt_install,$$missing)
 
 # Tasks (e-mail, certificates) run in the web process here, so the demo needs no worker.
+# Absolute links (QR codes, certificate verification, e-mail) follow the port unless SITE_URL
+# is given, on the command line or in the environment: `make run SITE_URL=https://…`.
+run: SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP) messages
 	@mkdir -p var
 	$(BIN)/kvalis migrate --noinput
-	TASKS_IMMEDIATE=1 $(BIN)/kvalis demo --if-empty
-	TASKS_IMMEDIATE=1 $(BIN)/kvalis runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) TASKS_IMMEDIATE=1 $(BIN)/kvalis demo --if-empty
+	SITE_URL=$(SITE_URL) TASKS_IMMEDIATE=1 $(BIN)/kvalis runserver 127.0.0.1:$(PORT)
 
 worker: $(STAMP)
 	$(BIN)/kvalis db_worker

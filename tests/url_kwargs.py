@@ -33,6 +33,13 @@ URL_KWARGS = {
     "token_pk": lambda w: _api_token(w).pk,
     "job_pk": lambda w: _export_job(w).pk,
     "answer": lambda w: "accept",
+    "organisation_pk": lambda w: w.lead.pk,
+    "join_request_pk": lambda w: _join_request(w).pk,
+    # A coordinator of w.lead (organisation_pk): the second-factor reset of a colleague.
+    "colleague_pk": lambda w: w.alice.pk,
+    "erasure_pk": lambda w: _erasure_request(w).pk,
+    "consent_pk": lambda w: _photo_consent(w).pk,
+    "passkey_pk": lambda w: _passkey_of_alice(w).pk,
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -42,6 +49,11 @@ PUBLIC_URLS = {
     "home",
     "set_language",
     "accounts:login",
+    "accounts:login_verify",
+    # Its passkey alternative (POST only), and the passkey script's messages.
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "accounts:logout",
     "accounts:password_reset",
     "accounts:password_reset_done",
@@ -59,6 +71,16 @@ PUBLIC_URLS = {
     "enrolment:calendar_feed",
     "api:certificate_detail",
     "api:schema",
+    "organisations:join",
+    "organisations:join_sent",
+}
+
+# URL names only a site administrator opens: the coordinator test expects 404 for alice there,
+# and the page working for a site administrator.
+SITE_ADMIN_URLS = {
+    "organisations:join_requests",
+    "organisations:join_request",
+    "organisations:merge",
 }
 
 
@@ -90,7 +112,25 @@ URL_KWARGS_BY_NAME = {
     "organisations:partnership_answer": {"partner_pk": lambda w: _invitation_to_alice(w).pk},
     "enrolment:calendar_feed": {"token": lambda w: _calendar_token(w).token},
     "certificates:my_certificate_pdf": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
+    "enrolment:my_cancel": {"enrolment_pk": lambda w: _enrolment_of_alice(w).pk},
+    "people:erasure_on_behalf": {"person_pk": lambda w: _person_kept_by_alice(w).pk},
 }
+
+
+def _person_kept_by_alice(world):
+    """world.person_a, whose employer (the lead) alice coordinates: she reviews their erasure."""
+    from tests.factories import make_coordinator
+
+    make_coordinator(world.lead, world.alice)
+    return world.person_a
+
+
+def _erasure_request(world):
+    from kvalis.people.models import ErasureRequest
+
+    person = _person_kept_by_alice(world)
+    existing = ErasureRequest.objects.filter(person=person).first()
+    return existing or ErasureRequest.objects.create(person=person, reason="Prašau ištrinti")
 
 
 def _invitation_to_alice(world):
@@ -293,6 +333,15 @@ def _certificate_of_alice(world):
     return existing or CertificateFactory(enrolment__cohort=world.cohort, enrolment__person=person)
 
 
+def _enrolment_of_alice(world):
+    """A participant cancels only their own enrolment: this one is alice's."""
+    from tests.factories import EnrolmentFactory
+
+    person = _person_of_alice(world)
+    existing = person.enrolments.filter(cohort=world.cohort).first()
+    return existing or EnrolmentFactory(person=person, cohort=world.cohort)
+
+
 def _api_token(world):
     """Alice's own API token: only she may revoke it (the outsider gets 404)."""
     from kvalis.api.services import api_token_create
@@ -324,3 +373,59 @@ def _export_job(world):
         job.file.save(job.filename, ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         job.save()
     return job
+
+
+def _join_request(world):
+    """A pending join request: only site administrators see or answer it."""
+    from kvalis.organisations.models import JoinRequest
+
+    return JoinRequest.objects.filter(company_code="300000001").first() or (
+        JoinRequest.objects.create(
+            name="Kaimo bendruomenės centras",
+            type="culture_centre",
+            municipality="utenos-r",
+            company_code="300000001",
+            address="Utena",
+            contact_first_name="Rasa",
+            contact_last_name="Kaimietė",
+            contact_email="rasa.kaimiete@example.lt",
+            contact_phone="+37060000001",
+            contact_position="direktorė",
+        )
+    )
+
+
+def _photo_consent(world):
+    """person_a's photo consent for world.project's study visit: only person_a withdraws it."""
+    from django.utils import timezone
+
+    from kvalis.privacy.models import Consent
+
+    visit = _traveller(world).visit
+    return Consent.objects.filter(study_visit=visit).first() or Consent.objects.create(
+        person=world.person_a,
+        purpose="study_visit_photos",
+        source="consents_page",
+        text_version="1",
+        text_sha256="0" * 64,
+        statement="Sutinku.",
+        study_visit=visit,
+        about=str(visit),
+        given_at=timezone.now(),
+    )
+
+
+def _passkey_of_alice(world):
+    """Only its holder removes a passkey: this one is alice's."""
+    import os
+
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    existing = WebAuthnCredential.objects.filter(user=world.alice).first()
+    return existing or WebAuthnCredential.objects.create(
+        user=world.alice,
+        credential_id=os.urandom(32),
+        public_key=os.urandom(77),
+        aaguid="00000000-0000-0000-0000-000000000000",
+        confirmed=True,
+    )

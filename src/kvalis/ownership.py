@@ -109,6 +109,20 @@ def partnerships_to_answer(user):
     return Partner.objects.filter(organisation__in=kept).exclude(role="lead")
 
 
+def partnerships_nobody_answers(partners):
+    """Of these partnerships, the invited ones that no coordinator can answer: neither the
+    organisation nor one representing it has a coordinator in Kvalis (only a site
+    administrator could). Such a partner is accepted once its organisation joins Kvalis."""
+    answerable = Organisation.objects.filter(
+        Q(registered_at__isnull=False, coordinators__isnull=False)
+        | Q(
+            represented_by__registered_at__isnull=False,
+            represented_by__coordinators__isnull=False,
+        )
+    ).values("pk")
+    return partners.filter(status="invited").exclude(organisation__in=answerable)
+
+
 def may_cover(partner_organisation: Organisation, organisation: Organisation) -> bool:
     """A partner nominates only for unregistered institutions it represents: a registered
     organisation speaks for itself (it becomes a partner of its own)."""
@@ -116,3 +130,70 @@ def may_cover(partner_organisation: Organisation, organisation: Organisation) ->
         organisation.registered_at is None
         and organisation.represented_by_id == partner_organisation.pk
     )
+
+
+# --- the organisation directory -------------------------------------------------------------
+
+
+def is_staff_member(user) -> bool:
+    """Does the user work in Kvalis (not only take part)? A site administrator, a coordinator
+    of a registered organisation, or a member of a project. They may search the directory and
+    add an unregistered organisation (a new funder, a village culture centre)."""
+    from kvalis.projects.models import Membership
+
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser or coordinated_organisations(user).exists():
+        return True
+    return Membership.objects.filter(user=user).exists()
+
+
+def editable_organisations(user) -> QuerySet[Organisation]:
+    """Organisations whose details (name, code, case forms) the user may correct: the ones they
+    keep, and unregistered ones their own organisation added (a funder nobody represents)."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    own = coordinated_organisations(user).values("pk")
+    return Organisation.objects.filter(
+        Q(pk__in=own)
+        | Q(represented_by__in=own)
+        | Q(registered_at__isnull=True, created_by_organisation__in=own)
+    )
+
+
+def may_edit_organisation(user, organisation: Organisation) -> bool:
+    return editable_organisations(user).filter(pk=organisation.pk).exists()
+
+
+def viewable_organisations(user) -> QuerySet[Organisation]:
+    """Organisations whose page the user may open: those they may edit, and those of the
+    projects they are a member of (lead, funder, partners, institutions a partner covers).
+    Anyone else finds only the name in the directory's search."""
+    from kvalis.projects.models import Partner, Project
+
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    # Semi-joins, not joins: OR-ing joins would multiply rows (projects × partners × covered).
+    projects = Project.objects.filter(memberships__user=user)
+    partners = Partner.objects.filter(project__in=projects.values("pk"))
+    covered = Partner.covered_organisations.through.objects.filter(partner__in=partners)
+    return Organisation.objects.filter(
+        Q(pk__in=editable_organisations(user).values("pk"))
+        | Q(pk__in=projects.values("lead"))
+        | Q(pk__in=projects.exclude(funder=None).values("funder"))
+        | Q(pk__in=partners.values("organisation"))
+        | Q(pk__in=covered.values("organisation"))
+    )
+
+
+def may_invite_coordinator(user, organisation: Organisation) -> bool:
+    """A registered organisation's coordinators (and site administrators) name further ones."""
+    if organisation.registered_at is None or user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return coordinated_organisations(user).filter(pk=organisation.pk).exists()

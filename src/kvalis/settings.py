@@ -8,6 +8,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -69,7 +70,8 @@ for _proxy in TRUSTED_PROXIES:
         ) from None
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, asking for the second factor of a login that has one.
+    "kvalis.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +83,12 @@ INSTALLED_APPS = [
     "kvalis.worker",
     "django_tasks_db",
     "axes",
+    # Second factor: TOTP apps and one-time recovery codes (kvalis.accounts.second_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn), a second factor beside the TOTP app.
+    "django_otp_webauthn",
     "kvalis.accounts",
     "kvalis.audit",
     "kvalis.outbox",
@@ -94,18 +102,26 @@ INSTALLED_APPS = [
     "kvalis.budget",
     "kvalis.visits",
     "kvalis.reports",
+    "kvalis.homes",
+    "kvalis.privacy",
     "kvalis.api",
     "kvalis.demo",
+    "kvalis.backup",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (the admin asks it).
+    "django_otp.middleware.OTPMiddleware",
+    # A coordinator whose organisation requires a second factor sets one up first.
+    "kvalis.accounts.second_factor.SecondFactorSetupMiddleware",
+    # Lithuanian unless the user picked English (never the browser's Accept-Language).
+    "kvalis.lib.middleware.LanguageMiddleware",
     # Sees the response after every inner middleware: no shared or browser cache keeps a page
     # served to a signed-in user or an API token.
     "kvalis.lib.middleware.PrivateCacheMiddleware",
@@ -134,6 +150,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kvalis.homes.navigation.navigation",
             ],
         },
     }
@@ -173,15 +190,34 @@ AXES_COOLOFF_MESSAGE = _("Too many attempts. Wait a few minutes and try again.")
 # Successful sign-ins are not logged with their IP address: the audit log records what matters.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# The name a TOTP app shows beside the account.
+OTP_TOTP_ISSUER = "Kvalis"
+# Wrong second-factor codes are counted and paused by django-axes, as wrong passwords are (one
+# lockout); django-otp's own per-device back-off would refuse even the right code for a while.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Passkeys are bound to the site's host name (the relying party) and accepted only from its origin.
+# WebAuthn takes no IP address as the relying party: a development site at 127.0.0.1 uses
+# passkeys at http://localhost:<port> (browsers treat localhost as secure without https).
+# Only as a second factor, after the password: no sign-in with a passkey alone.
+_site = urlsplit(SITE_URL)
+_passkey_host = "localhost" if _site.hostname in ("127.0.0.1", "::1") else _site.hostname
+OTP_WEBAUTHN_RP_ID = _passkey_host
+OTP_WEBAUTHN_RP_NAME = "Kvalis"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_site.scheme}://{_passkey_host}" + (f":{_site.port}" if _site.port else "")
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_URL = "accounts:login"
 # Set-password, invitation and address-change links expire after three days (and are bound to
 # the address they were sent to: Django's token hashes the login's e-mail).
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
-LOGIN_REDIRECT_URL = "projects:dashboard"
+LOGIN_REDIRECT_URL = "homes:home"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's similarity check, its message with the field's name in the right case.
+    {"NAME": "kvalis.accounts.password_validation.SimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -276,6 +312,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
+
+# Attendance of a session is recorded from this many minutes before it starts (the trainer's
+# form and QR check-in alike); nothing is recorded for a session further in the future.
+ATTENDANCE_OPENS_BEFORE_MINUTES = envint("ATTENDANCE_OPENS_BEFORE_MINUTES", "30")
 
 # Uploads (spreadsheets, expense scans): refused above this size, with a clear message.
 KVALIS_MAX_UPLOAD_MB = envint("KVALIS_MAX_UPLOAD_MB", "10")

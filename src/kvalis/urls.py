@@ -3,15 +3,16 @@ public pages (catalogue, public project page, certificate verification) outside 
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from kvalis.accounts import views as account_views
 from kvalis.projects import views as project_views
 
 urlpatterns = [
     path("", project_views.home, name="home"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("kvalis.accounts.urls")),
+    path("account/passkeys/", include("kvalis.accounts.passkey_urls")),
     path("", include("kvalis.projects.urls")),
     path("", include("kvalis.people.urls")),
     path("", include("kvalis.organisations.urls")),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("", include("kvalis.budget.urls")),
     path("", include("kvalis.visits.urls")),
     path("", include("kvalis.reports.urls")),
+    path("", include("kvalis.homes.urls")),
+    path("", include("kvalis.privacy.urls")),
     path("api/", include("kvalis.api.urls")),
 ]
 

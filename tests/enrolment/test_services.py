@@ -180,7 +180,7 @@ def test_ineligible_person_is_refused_with_a_lithuanian_reason(world, future_coh
     with pytest.raises(ValidationError) as caught:
         nominate(world, future_cohort)
     assert caught.value.messages == [
-        "Ši veikla skirta: įstaigos vadovas. Jūsų pareigų kategorija (specialistas) tarp jų "
+        "Ši veikla skirta įstaigų vadovams. Jūsų pareigų kategorija (specialistas) tarp jų "
         "nepatenka."
     ]
 
@@ -371,7 +371,8 @@ def test_a_nomination_still_refuses_a_confirmed_application(world, future_cohort
     from kvalis.enrolment import services as enrolment_services
 
     EnrolmentFactory(person=world.person_a, cohort=future_cohort, status="applied")
-    with pytest.raises(ValidationError, match="jau užregistruotas"):
+    # Ona Jonaitė: the participle agrees with her name (kvalis.lib.grammar.agree).
+    with pytest.raises(ValidationError, match="Ona Jonaitė jau užregistruota į šią grupę"):
         enrolment_services.enrolment_nominate(
             actor=world.alice, cohort=future_cohort, person=world.person_a
         )

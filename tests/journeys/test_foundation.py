@@ -54,6 +54,7 @@ def record_console_errors(page) -> list[str]:
 
 
 PHONE_PAGES = [
+    "/home/",
     "/projects/",
     f"/projects/{data.PROJECT_CODE}/",
     f"/projects/{data.PROJECT_CODE}/people/",
@@ -74,8 +75,8 @@ def test_demo_coordinator_sees_the_project_and_its_partners_on_desktop_and_phone
     assert_accessible(page, "the sign-in page")
 
     login(page, live_server, COORDINATOR, data.DEMO_PASSWORD)
-    assert page.url.endswith("/projects/"), page.url
-    assert_accessible(page, "the dashboard")
+    assert page.url.endswith("/home/"), page.url
+    assert_accessible(page, "the coordinator's home")
 
     follow(page, page.get_by_role("link", name=re.compile("Utenos regiono")).first)
     assert page.url.endswith(f"/projects/{data.PROJECT_CODE}/"), page.url

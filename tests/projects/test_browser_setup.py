@@ -99,7 +99,7 @@ def test_coordinator_sets_up_a_project_through_the_pages(page, live_server):
     follow(page, page.get_by_role("link", name="Nariai", exact=True))
     assert_accessible(page, "the members page")
     follow(page, page.get_by_role("link", name="Veiksmų žurnalas"))
-    expect(page.locator("main table")).to_contain_text("project.create")
+    expect(page.locator("main table")).to_contain_text("Sukurtas projektas")
     assert_accessible(page, "the audit log")
     assert errors == []
 

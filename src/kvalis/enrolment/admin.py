@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from kvalis.enrolment.models import CohortRegistration, Enrolment, ImportBatch, Quota
+from kvalis.enrolment.models import (
+    CohortMessage,
+    CohortRegistration,
+    Enrolment,
+    ImportBatch,
+    Quota,
+)
+from kvalis.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Enrolment)
@@ -32,3 +39,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["project", "cohort", "partner", "created_by"]
     exclude = ["rows", "results"]
+
+
+@admin.register(CohortMessage)
+class CohortMessageAdmin(ReadOnlyAdmin):
+    """What was written to a cohort, by whom, to how many; sent through the outbox."""
+
+    list_display = ["created_at", "cohort", "audience", "subject", "recipient_count", "sent_at"]
+    list_filter = ["audience", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject"]

@@ -279,3 +279,52 @@ class MappingForm(forms.Form):
             name: int(value) if value not in ("", None) else None
             for name, value in self.cleaned_data.items()
         }
+
+
+class CohortMessageForm(forms.Form):
+    """One e-mail to a cohort. `token` is made when the form is shown: the same form submitted
+    twice is sent once (`cohort_message_send`)."""
+
+    audience = forms.ChoiceField(
+        label=_("To"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who gets the message."),
+            "invalid_choice": _("Choose who gets the message."),
+        },
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        error_messages={"required": _("Write the subject of the message.")},
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Plain text, sent as written. Each person gets it in their language with a greeting "
+            "and a note saying who sent it, from which project, and why they get it."
+        ),
+        error_messages={"required": _("Write the message: an empty e-mail is not sent.")},
+    )
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The form is incomplete: open the page again and write the message."),
+            "invalid": _("The form is incomplete: open the page again and write the message."),
+        },
+    )
+
+    def __init__(self, *args, sizes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [
+            (size.audience, f"{size.label} ({size.people})") for size in sizes
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field has no place on the page to show its error: shown above the form.
+        if "token" in self.errors:
+            self.add_error(None, list(self.errors["token"]))
+        return cleaned

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from kvalis.projects.models import Session
@@ -46,6 +47,7 @@ def _utc(value: datetime) -> str:
 
 def calendar(sessions: Iterable[Session], *, name: str) -> str:
     now = _utc(timezone.now())
+    my_trainings = settings.SITE_URL + reverse("enrolment:my_trainings")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -72,6 +74,6 @@ def calendar(sessions: Iterable[Session], *, name: str) -> str:
         ]
         if location:
             lines.append(f"LOCATION:{escape_text(location)}")
-        lines += [f"URL:{settings.SITE_URL}/my/", "END:VEVENT"]
+        lines += [f"URL:{my_trainings}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

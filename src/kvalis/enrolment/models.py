@@ -380,3 +380,59 @@ class ImportRowAction(models.TextChoices):
     NEW = "new", _("new person")
     LINK = "link", _("will be linked")
     ERROR = "error", _("error")
+
+
+class MessageAudience(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed participants")
+    WAITING = "waiting", _("the waiting list")
+
+
+class CohortMessage(models.Model):
+    """One e-mail a coordinator or trainer wrote to a cohort's participants or waiting list.
+
+    Written by `cohort_message_send`; `deliver_cohort_message` (a task) puts one outbox row per
+    person and sets `sent_at` in the same transaction, so a delivery that dies sends nothing and
+    one that is run again sends nothing twice.
+    """
+
+    cohort = models.ForeignKey(
+        "projects.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    audience = models.CharField(_("to"), max_length=16, choices=MessageAudience.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    # Made when the form is shown: a second submit of the same form finds this row, sends nothing.
+    token = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    without_address_count = models.PositiveIntegerField(_("without an e-mail address"), default=0)
+
+    class Meta:
+        verbose_name = _("message to a cohort")
+        verbose_name_plural = _("messages to cohorts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience__in=MessageAudience.values),
+                name="enrolment_cohortmessage_audience_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject="") & ~Q(body=""),
+                name="enrolment_cohortmessage_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

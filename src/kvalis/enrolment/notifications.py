@@ -40,6 +40,7 @@ def enrolment_context(enrolment: Enrolment) -> dict:
     ]
     return {
         "name": enrolment.person.full_name,
+        "first_name": enrolment.person.first_name,  # the greeting: "Sveiki, Vytautai,"
         "activity": activity.title,
         "cohort": cohort.name,
         "project": activity.project.title,

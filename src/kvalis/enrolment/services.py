@@ -38,9 +38,11 @@ from kvalis.enrolment.selectors import (
     quota_used,
     registration_of,
 )
+from kvalis.lib.grammar import agree
 from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.models import Organisation
 from kvalis.people.models import Person
+from kvalis.privacy.services import consent_record_application
 from kvalis.projects.models import Cohort, Partner
 
 # The concurrency test switches this off once, to show that it would catch an oversell.
@@ -215,10 +217,11 @@ def _existing_or_new(
     if enrolment is None:
         return Enrolment(person=person, cohort=cohort)
     if enrolment.status in (HELD if take_over_unconfirmed else ACTIVE):
-        raise ValidationError(
-            _("%(name)s is already enrolled in this cohort (%(status)s).")
-            % {"name": person.full_name, "status": enrolment.get_status_display()}
-        )
+        already = _("%(name)s is already enrolled in this cohort (%(status)s).") % {
+            "name": person.full_name,
+            "status": enrolment.get_status_display(),
+        }
+        raise ValidationError(agree(already, person.full_name))
     return enrolment
 
 
@@ -447,6 +450,7 @@ def application_create(
             "language": language if language in dict(settings.LANGUAGES) else "lt",
         },
     )
+    consent_record_application(person=person, enrolment=enrolment, language=language)
     audit_log(
         actor=None,
         action="enrolment.apply",
@@ -749,10 +753,10 @@ def enrolment_move(
         .first()
     )
     if old is not None and old.status in ACTIVE:
-        raise ValidationError(
-            _("%(name)s is already enrolled in the other cohort.")
-            % {"name": enrolment.person.full_name}
-        )
+        already = _("%(name)s is already enrolled in the other cohort.") % {
+            "name": enrolment.person.full_name
+        }
+        raise ValidationError(agree(already, enrolment.person.full_name))
     was_applied = enrolment.status == EnrolmentStatus.APPLIED
     if old is None:
         moved = enrolment
@@ -842,6 +846,17 @@ def cohort_capacity_set(
 def cohort_registration_set(
     *, actor, cohort: Cohort, is_open: bool, auto_approve: bool, closes_on: date | None
 ) -> CohortRegistration:
+    if closes_on is not None and closes_on > cohort.start_date:
+        raise ValidationError(
+            {
+                "closes_on": _(
+                    "Applications must close by the day the cohort starts (%(start)s), "
+                    "not after it."
+                )
+                % {"start": cohort.start_date.isoformat()}
+            },
+            code="closes_after_start",
+        )
     registration, _created = CohortRegistration.objects.get_or_create(cohort=cohort)
     registration.is_open = is_open
     registration.auto_approve = auto_approve
@@ -879,6 +894,17 @@ def quota_set(
         raise ValidationError(_("This partner is not in the cohort's project."))
     if seats < 0:
         raise ValidationError(_("The number of seats cannot be negative."))
+    if release_on is not None and release_on > cohort.end_date:
+        raise ValidationError(
+            {
+                "release_on": _(
+                    "Unused quota seats must be released by the day the cohort ends "
+                    "(%(end)s), not after it."
+                )
+                % {"end": cohort.end_date.isoformat()}
+            },
+            code="release_after_end",
+        )
     others = sum(
         Quota.objects.filter(cohort=cohort).exclude(partner=partner).values_list("seats", flat=True)
     )

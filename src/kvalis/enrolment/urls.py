@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kvalis.enrolment import views
+from kvalis.enrolment import message_views, views
 
 app_name = "enrolment"
 
@@ -40,6 +40,11 @@ urlpatterns = [
         "projects/<slug:code>/enrolment/cohorts/<int:cohort_pk>/settings/",
         views.cohort_settings,
         name="cohort_settings",
+    ),
+    path(
+        "projects/<slug:code>/enrolment/cohorts/<int:cohort_pk>/message/",
+        message_views.cohort_message,
+        name="cohort_message",
     ),
     path(
         "projects/<slug:code>/enrolment/cohorts/<int:cohort_pk>/nominate/",

@@ -1,13 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kvalis.access import Perm, ProjectAccess, get_project_access
 from kvalis.accounts.services import set_password_url
@@ -47,7 +50,9 @@ from kvalis.enrolment.selectors import (
 )
 from kvalis.lib import throttle
 from kvalis.lib.collation import lt_order
-from kvalis.lib.exports import csv_response, xlsx_response
+from kvalis.lib.confirm import confirmation_page
+from kvalis.lib.exports import content_disposition, csv_response, download_name, xlsx_response
+from kvalis.lib.grammar import agree
 from kvalis.people.models import PositionCategory
 from kvalis.projects.models import Activity, Cohort, Partner, Session
 
@@ -208,7 +213,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 def _ics(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -224,7 +229,7 @@ def cohort_ics(request: HttpRequest, cohort_public_id) -> HttpResponse:
     )
     return _ics(
         ical.calendar(sessions, name=f"{cohort.activity.title} — {cohort.name}"),
-        f"kvalis-{cohort.public_id}.ics",
+        download_name(cohort.activity.title, cohort.name, extension="ics"),
     )
 
 
@@ -234,7 +239,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         cohort__enrolments__person=calendar_token.person,
         cohort__enrolments__status=EnrolmentStatus.CONFIRMED,
     ).select_related("venue", "cohort__venue", "cohort__activity__project")
-    return _ics(ical.calendar(sessions, name=_("My trainings")), "kvalis.ics")
+    return _ics(
+        ical.calendar(sessions, name=_("My trainings")),
+        download_name(pgettext("file name", "my trainings"), extension="ics"),
+    )
 
 
 # --- the participant's own page ---------------------------------------------------------------
@@ -252,11 +260,17 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
     person = _my_person(request)
     enrolments = list(my_enrolments(person)) if person else []
     feed_url = ""
+    summary = None
     if person is not None:
         _attach_certificates_and_surveys(person, enrolments)
+        # A participant's home (kvalis.homes): next sessions, hours, certificates, surveys.
+        from kvalis.homes.selectors import participant_home
+
+        summary = participant_home(person)
         token = services.calendar_token_for(person=person)
-        feed_url = request.build_absolute_uri(
-            reverse("enrolment:calendar_feed", kwargs={"token": token.token})
+        # SITE_URL, not the Host header: a calendar app keeps the address for years.
+        feed_url = settings.SITE_URL + reverse(
+            "enrolment:calendar_feed", kwargs={"token": token.token}
         )
     return render(
         request,
@@ -264,6 +278,7 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
         {
             "person": person,
             "enrolments": enrolments,
+            "summary": summary,
             "feed_url": feed_url,
             "cancellable": set(services.ACTIVE),
             "today": timezone.localdate(),
@@ -303,33 +318,78 @@ def _attach_certificates_and_surveys(person, enrolments: list[Enrolment]) -> Non
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def my_cancel(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+    """GET: what cancelling means; POST: cancel the participant's own enrolment."""
     person = _my_person(request)
     if person is None:
         raise Http404
-    enrolment = get_object_or_404(Enrolment.objects.filter(person=person), pk=enrolment_pk)
+    enrolment = get_object_or_404(
+        Enrolment.objects.filter(person=person).select_related("cohort__activity"),
+        pk=enrolment_pk,
+    )
     if enrolment.cohort.start_date < timezone.localdate():
         messages.error(request, _("A training that has started cannot be cancelled here."))
         return redirect("enrolment:my_trainings")
-    try:
-        services.enrolment_cancel(actor=request.user, enrolment=enrolment)
-    except ValidationError as error:
-        messages.error(request, " ".join(_errors(error)))
-    else:
-        messages.success(request, _("Your enrolment is cancelled."))
-    return redirect("enrolment:my_trainings")
+    if request.method == "POST":
+        try:
+            services.enrolment_cancel(actor=request.user, enrolment=enrolment)
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors(error)))
+        else:
+            messages.success(request, _("Your enrolment is cancelled."))
+        return redirect("enrolment:my_trainings")
+    cohort = enrolment.cohort
+    return confirmation_page(
+        request,
+        heading=_("Cancel your enrolment in “%(title)s”?") % {"title": cohort.activity.title},
+        points=[
+            _("%(cohort)s, %(start)s – %(end)s.")
+            % {
+                "cohort": cohort.name,
+                "start": cohort.start_date.isoformat(),
+                "end": cohort.end_date.isoformat(),
+            },
+            _(
+                "Your seat goes to the first person on the waiting list, and you get an e-mail "
+                "confirming the cancellation. To take part later you must apply again."
+            ),
+        ],
+        submit_label=_("Cancel my enrolment"),
+        cancel_url=reverse("enrolment:my_trainings"),
+        crumbs=[(reverse("enrolment:my_trainings"), _("My trainings"))],
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def my_calendar_reset(request: HttpRequest) -> HttpResponse:
+    """GET: what a new calendar address means; POST: make it (the old one stops working)."""
     person = _my_person(request)
+    if person is None and request.method == "GET":
+        return redirect("enrolment:my_trainings")  # which says there is nothing to subscribe to
     if person is None:
         raise Http404
-    services.calendar_token_reset(actor=request.user, person=person)
-    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
-    return redirect("enrolment:my_trainings")
+    if request.method == "POST":
+        services.calendar_token_reset(actor=request.user, person=person)
+        messages.success(
+            request, _("Your calendar has a new address; the old one no longer works.")
+        )
+        return redirect("enrolment:my_trainings")
+    return confirmation_page(
+        request,
+        heading=_("Make a new calendar address?"),
+        points=[
+            _(
+                "The old address stops working at once: calendar apps subscribed to it no longer "
+                "get your sessions. Subscribe again with the new address shown on My trainings."
+            ),
+            _("Your enrolments are not changed."),
+        ],
+        submit_label=_("Make a new address"),
+        cancel_url=reverse("enrolment:my_trainings"),
+        crumbs=[(reverse("enrolment:my_trainings"), _("My trainings"))],
+    )
 
 
 # --- the project's back office ----------------------------------------------------------------
@@ -498,10 +558,12 @@ def roster_export(request: HttpRequest, code: str, cohort_pk: int, fmt: str) -> 
     cohort = access.get_cohort(cohort_pk)
     rows, _form = _roster_rows(access, cohort, request)
     header, body = _export_rows(rows)
-    filename = f"dalyviai-{access.project.code}-{cohort.pk}"
+    stem = (access.project.code, cohort.name, pgettext("file name", "participants"))
     if fmt == "csv":
-        return csv_response(f"{filename}.csv", header, body)
-    return xlsx_response(f"{filename}.xlsx", {_("Participants"): (header, body)})
+        return csv_response(download_name(*stem, extension="csv"), header, body)
+    return xlsx_response(
+        download_name(*stem, extension="xlsx"), {_("Participants"): (header, body)}
+    )
 
 
 @login_required
@@ -541,16 +603,18 @@ def cohort_settings(request: HttpRequest, code: str, cohort_pk: int) -> HttpResp
         try:
             if settings_form.is_bound and settings_form.is_valid():
                 data = settings_form.cleaned_data
-                services.cohort_capacity_set(
-                    actor=request.user, cohort=cohort, capacity=data["capacity"]
-                )
-                services.cohort_registration_set(
-                    actor=request.user,
-                    cohort=cohort,
-                    is_open=data["is_open"],
-                    auto_approve=data["auto_approve"],
-                    closes_on=data["closes_on"],
-                )
+                # Both or neither: a refused closing day leaves the capacity as it was.
+                with transaction.atomic():
+                    services.cohort_capacity_set(
+                        actor=request.user, cohort=cohort, capacity=data["capacity"]
+                    )
+                    services.cohort_registration_set(
+                        actor=request.user,
+                        cohort=cohort,
+                        is_open=data["is_open"],
+                        auto_approve=data["auto_approve"],
+                        closes_on=data["closes_on"],
+                    )
                 messages.success(request, _("Cohort settings saved."))
                 return redirect("enrolment:cohort_settings", code=code, cohort_pk=cohort.pk)
             for partner, form in quota_forms:
@@ -623,15 +687,46 @@ ACTIONS = {
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enrolment_action(request: HttpRequest, code: str, enrolment_pk: int, action: str):
+    """Approve (a POST from the roster) or reject (a page that says what it means, then a POST)."""
     if action not in ACTIONS:
         raise Http404
+    if request.method == "GET" and action != "reject":
+        return HttpResponseNotAllowed(["POST"])
     perm, service = ACTIONS[action]
     access = get_project_access(request.user, code, perm)
     enrolment = get_object_or_404(
-        _enrolments(access).select_related("person", "cohort"), pk=enrolment_pk
+        _enrolments(access).select_related("person", "cohort__activity"), pk=enrolment_pk
     )
+    if request.method == "GET":
+        roster_url = reverse("enrolment:roster", args=[code, enrolment.cohort_id])
+        return confirmation_page(
+            request,
+            access=access,
+            tab="enrolment",
+            heading=_("Reject the application of %(name)s?") % {"name": enrolment.person.full_name},
+            points=[
+                _("%(activity)s — %(cohort)s · %(status)s")
+                % {
+                    "activity": enrolment.cohort.activity.title,
+                    "cohort": enrolment.cohort.name,
+                    "status": enrolment.get_status_display(),
+                },
+                _(
+                    "%(name)s gets an e-mail that the application was not accepted. The "
+                    "enrolment stays in the list as rejected; to take part the person must apply "
+                    "again."
+                )
+                % {"name": enrolment.person.full_name},
+            ],
+            submit_label=_("Reject"),
+            cancel_url=roster_url,
+            crumbs=[
+                (reverse("enrolment:cohorts", args=[code]), _("Enrolment")),
+                (roster_url, enrolment.cohort.name),
+            ],
+        )
     try:
         service(actor=request.user, enrolment=enrolment)
     except ValidationError as error:
@@ -714,8 +809,11 @@ def enrolment_move(request: HttpRequest, code: str, enrolment_pk: int) -> HttpRe
         else:
             messages.success(
                 request,
-                _("%(name)s moved: %(status)s.")
-                % {"name": moved.person.full_name, "status": moved.get_status_display()},
+                agree(
+                    _("%(name)s moved: %(status)s.")
+                    % {"name": moved.person.full_name, "status": moved.get_status_display()},
+                    moved.person.full_name,
+                ),
             )
             return redirect("enrolment:roster", code=code, cohort_pk=moved.cohort_id)
     return render(

@@ -42,16 +42,30 @@ class PersonProjectForm(ServiceModelForm):
 
 
 class PeopleFilterForm(forms.Form):
+    """The people list's filters (GET). A value that is not one of the choices is not applied,
+    and the page says so; the other filters still are."""
+
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
     organisation = OrganisationChoiceField(
         label=_("Organisation"), queryset=None, required=False, empty_label=_("all")
     )
     municipality = forms.ChoiceField(label=_("Municipality"), required=False, choices=[])
+    cohort = forms.TypedChoiceField(label=_("Enrolled in"), required=False, coerce=int)
 
-    def __init__(self, *args, organisations, **kwargs) -> None:
+    def __init__(self, *args, organisations, cohorts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["cohort"].choices = [("", _("any cohort"))] + [
+            (c.pk, f"{c.activity.title} — {c.name}") for c in cohorts
+        ]
         present = set(organisations.values_list("municipality", flat=True))
         self.fields["municipality"].choices = [("", _("all"))] + [
             (value, label) for value, label in Municipality.choices if value in present
         ]
+
+    def filters(self) -> dict:
+        """The valid filter values (empty for those not given or not valid)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data

@@ -4,22 +4,26 @@ organisation and the institutions it nominates for (`access.people()`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kvalis import ownership
 from kvalis.access import Perm, ProjectAccess, get_project_access
 from kvalis.audit.models import AuditEntry
+from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.lib.collation import lt_order
+from kvalis.lib.grammar import agree
 from kvalis.organisations.models import Organisation
 from kvalis.people import services
 from kvalis.people.forms import PeopleFilterForm, PersonForm, PersonProjectForm
 from kvalis.projects.forms import run_service
+from kvalis.projects.services import trainer_invite, trainer_login_state
 
 PAGE_SIZE = 50
 
@@ -50,19 +54,25 @@ def _people_access(user, code: str) -> ProjectAccess:
 def person_list(request: HttpRequest, code: str) -> HttpResponse:
     access = _people_access(request.user, code)
     organisations = _organisations(access)
-    form = PeopleFilterForm(request.GET or None, organisations=organisations)
+    cohorts = (
+        access.cohorts().select_related("activity").order_by("activity__position", "start_date")
+    )
+    form = PeopleFilterForm(request.GET or None, organisations=organisations, cohorts=cohorts)
     people = access.people().select_related("organisation")
-    if form.is_valid():
-        for word in form.cleaned_data["q"].split():
-            people = people.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-            )
-        if form.cleaned_data["organisation"]:
-            people = people.filter(organisation=form.cleaned_data["organisation"])
-        if form.cleaned_data["municipality"]:
-            people = people.filter(organisation__municipality=form.cleaned_data["municipality"])
+    data = form.filters()
+    for word in data.get("q", "").split():
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    if data.get("organisation"):
+        people = people.filter(organisation=data["organisation"])
+    if data.get("municipality"):
+        people = people.filter(organisation__municipality=data["municipality"])
+    if data.get("cohort"):
+        enrolled = Enrolment.objects.filter(cohort_id=data["cohort"]).exclude(
+            status__in=[EnrolmentStatus.CANCELLED, EnrolmentStatus.REJECTED]
+        )
+        people = people.filter(pk__in=enrolled.values("person_id"))
     people = people.order_by(*lt_order("last_name", "first_name"), "pk")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -78,6 +88,17 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, template, context)
 
 
+def _may_record_erasure(user, person) -> bool:
+    """A keeper of the employer records an erasure request the person made by letter or in
+    person (`people:erasure_on_behalf`); the person asks for themself from "Erase my data"."""
+    return (
+        person.organisation_id is not None
+        and person.erased_at is None
+        and person.user_id != user.pk
+        and ownership.keeps(user, person.organisation)
+    )
+
+
 @login_required
 def person_detail(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
     access = _people_access(request.user, code)
@@ -86,6 +107,16 @@ def person_detail(request: HttpRequest, code: str, person_pk: int) -> HttpRespon
         "cohort__activity"
     )
     may_change_identity = ownership.may_change_identity(request.user, person)
+    trained = []
+    trainer_login = None
+    if access.is_coordinator:
+        trained = list(
+            person.trained_cohorts.filter(activity__project=access.project).select_related(
+                "activity"
+            )
+        )
+        if trained:
+            trainer_login = trainer_login_state(person)
     history = []
     if may_change_identity:
         # The keepers see every change of the record, from whichever project it was made.
@@ -103,9 +134,33 @@ def person_detail(request: HttpRequest, code: str, person_pk: int) -> HttpRespon
             "enrolments": enrolments.order_by("cohort__start_date"),
             "may_change_identity": may_change_identity,
             "keeper": ownership.keeper_of(person.organisation),
+            "may_record_erasure": _may_record_erasure(request.user, person),
             "history": history,
+            "trained_cohorts": trained,
+            "trainer_login": trainer_login,
         },
     )
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, code: str, person_pk: int) -> HttpResponse:
+    """The person page's "Invite to sign in": a coordinator gives a trainer of the project a
+    login, or sends the invitation again a day later (`projects.services.trainer_invite`)."""
+    access = _people_access(request.user, code)
+    if not access.is_coordinator:
+        raise Http404
+    person = access.get_person(person_pk)
+    try:
+        trainer_invite(actor=request.user, person=person, project=access.project)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s was sent an invitation to sign in.") % {"name": person.full_name},
+        )
+    return redirect("people:detail", code=code, person_pk=person.pk)
 
 
 @login_required
@@ -122,7 +177,8 @@ def person_add(request: HttpRequest, code: str) -> HttpResponse:
             ),
         )
         if person is not None:
-            messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
+            added = _("%(name)s is added.") % {"name": person.full_name}
+            messages.success(request, agree(added, person.full_name))
             return redirect("people:detail", code=code, person_pk=person.pk)
     return _form(request, access, form, _("Add a person"))
 

@@ -1,18 +1,25 @@
 """Set-up forms. They parse and show input; the services decide what may be saved."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from kvalis import ownership
+from kvalis.enrolment.forms import CatalogueFilterForm
 from kvalis.lib.collation import lt_order
 from kvalis.lib.money import Currency
 from kvalis.organisations.geo import County, Municipality
 from kvalis.organisations.models import Organisation, OrganisationType
+from kvalis.organisations.widgets import org_search_attrs
 from kvalis.people.models import PositionCategory
 from kvalis.projects.models import (
     Activity,
@@ -169,13 +176,39 @@ class ProjectForm(ServiceModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, user=None, **kwargs) -> None:
+    def __init__(self, *args, user=None, chosen_funder: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = organisations_ordered().filter(
             pk__in=ownership.lead_choices(user).values("pk")
         )
         self.fields["funder"].queryset = organisations_ordered().filter(
             type=OrganisationType.FUNDER
+        )
+        # Back from "Add it" (`?funder=<pk>`): the new funder is chosen; anything else is not.
+        if not self.is_bound and chosen_funder.isdecimal() and len(chosen_funder) < 19:
+            funder = self.fields["funder"].queryset.filter(pk=int(chosen_funder)).first()
+            if funder is not None:
+                self.initial["funder"] = funder.pk
+        # Searchable selects, and a way to add a funder that is not listed (and come back).
+        self.fields["lead"].widget.attrs.update(org_search_attrs())
+        self.fields["funder"].widget.attrs.update(org_search_attrs(type=OrganisationType.FUNDER))
+        back = reverse("projects:edit", args=[self.instance.code]) if self.instance.pk else ""
+        add_url = (
+            reverse("organisations:create")
+            + "?"
+            + urlencode(
+                {
+                    "type": OrganisationType.FUNDER,
+                    "next": back or reverse("projects:create"),
+                    "field": "funder",
+                }
+            )
+        )
+        self.fields["funder"].help_text = format_html(
+            '{} <a href="{}">{}</a>',
+            _("Funder not listed?"),
+            add_url,
+            _("Add it (what you typed here is not kept)"),
         )
         self.fields["grant_amount"].widget.attrs.update({"step": "0.01", "inputmode": "decimal"})
         for name in ("start_date", "end_date"):
@@ -192,6 +225,28 @@ class ProjectForm(ServiceModelForm):
         for name in ("lead", "code"):
             data.pop(name, None)
         return data
+
+
+class StorefrontSearchForm(CatalogueFilterForm):
+    """The catalogue's filters on `/`: the month is one of those in which an open cohort starts
+    (a select with "Any month"), not a month field that shows an empty "--------- ----"."""
+
+    def __init__(self, *args, months: list[tuple[int, int]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        month = self.fields["month"]
+        month.widget = forms.Select(
+            choices=[
+                ("", _("Any month")),
+                *(
+                    (
+                        f"{year:04d}-{number:02d}",
+                        date_format(date(year, number, 1), "YEAR_MONTH_FORMAT"),
+                    )
+                    for year, number in months
+                ),
+            ]
+        )
+        month.help_text = ""
 
 
 class PartnerForm(NewOrganisationMixin, ServiceModelForm):
@@ -231,6 +286,7 @@ class PartnerForm(NewOrganisationMixin, ServiceModelForm):
         self.fields["organisation"].queryset = organisations_ordered().exclude(
             type=OrganisationType.FUNDER
         )
+        self.fields["organisation"].widget.attrs.update(org_search_attrs())
         # A partner nominates only for institutions it represents (kvalis.ownership).
         represented = organisations_ordered().filter(
             registered_at__isnull=True, represented_by__isnull=False

@@ -2,9 +2,12 @@
 and memberships. Each checks what cannot be (with a specific, translated message), calls
 `full_clean()`, saves and writes an audit entry."""
 
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
@@ -12,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kvalis import ownership
+from kvalis.accounts.models import User
 from kvalis.accounts.services import set_password_url, user_get_or_invite
 from kvalis.audit.services import audit_log
 from kvalis.lib.mail import queue_mail
@@ -315,6 +319,7 @@ def _mail_partnership_invitation(partner: Partner, *, actor) -> None:
             to=coordinator.user.email,
             template="projects/emails/partnership_invitation",
             context={
+                "first_name": coordinator.user.first_name,  # the greeting
                 "project_title": partner.project.title,
                 "project_code": partner.project.code,
                 "lead": partner.project.lead.name,
@@ -685,6 +690,7 @@ def cohort_create(
         project=activity.project,
         data={"trainers": [person.pk for person in trainer_list]},
     )
+    _trainers_added(actor=actor, cohort=cohort, people=trainer_list)
     return cohort
 
 
@@ -697,7 +703,10 @@ def cohort_update(
     _validate_cohort(cohort, trainer_list)
     cohort.full_clean()
     cohort.save()
+    added: list[Person] = []
     if trainer_list is not None:
+        before = set(cohort.trainers.values_list("pk", flat=True))
+        added = [person for person in trainer_list if person.pk not in before]
         cohort.trainers.set(trainer_list)
         changed.append("trainers")
     audit_log(
@@ -707,6 +716,7 @@ def cohort_update(
         project=cohort.activity.project,
         data={"changed": changed},
     )
+    _trainers_added(actor=actor, cohort=cohort, people=added)
     return cohort
 
 
@@ -878,6 +888,7 @@ def membership_invite(
         to=user.email,
         template="accounts/emails/invitation",
         context={
+            "first_name": user.first_name,  # the greeting: "Laba diena," for a new login
             "project_title": project.title,
             "project_code": project.code,
             "role": role_label,
@@ -916,3 +927,225 @@ def membership_remove(*, actor, membership: Membership) -> None:
         summary=f"{membership.user.email} — {membership.get_role_display()}",
     )
     membership.delete()
+
+
+# --- Trainers' logins --------------------------------------------------------------------------
+
+# An invitation is sent again, on the person page, only once the last one is this old: a
+# second click the same day would only bury the first link.
+TRAINER_INVITATION_RESEND_AFTER = timedelta(days=1)
+TRAINER_INVITE_ACTION = "trainer.invite"
+
+
+def trainer_last_invitation(person: Person):
+    """When `person` was last invited to sign in as a trainer (None: never)."""
+    from kvalis.audit.models import AuditEntry
+
+    return (
+        AuditEntry.objects.filter(
+            action=TRAINER_INVITE_ACTION, object_type="people.person", object_id=str(person.pk)
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def login_is_unused(user) -> bool:
+    """An invited login whose holder has not chosen a password nor signed in yet."""
+    return user.last_login is None and not user.has_usable_password()
+
+
+@dataclass(frozen=True)
+class TrainerLogin:
+    """Where a trainer stands with their login: `state` is "active" (signs in), "invited"
+    (a login not used yet), "not_invited", "no_address" or "unconfirmed_address"."""
+
+    state: str
+    invited_at: object = None  # datetime of the last invitation
+    may_invite: bool = False  # the person page offers to (re)send the invitation
+
+
+def trainer_login_state(person: Person) -> TrainerLogin:
+    user = person.user
+    if user is not None and not login_is_unused(user):
+        return TrainerLogin(state="active")
+    last = trainer_last_invitation(person)
+    if user is not None:
+        due = last is None or timezone.now() - last >= TRAINER_INVITATION_RESEND_AFTER
+        return TrainerLogin(state="invited", invited_at=last, may_invite=due)
+    if not person.email:
+        return TrainerLogin(state="no_address", invited_at=last)
+    if not person.email_verified:
+        return TrainerLogin(state="unconfirmed_address", invited_at=last)
+    return TrainerLogin(state="not_invited", invited_at=last, may_invite=True)
+
+
+def _login_of_another_person(person: Person, email: str) -> bool:
+    user = User.objects.filter(email__iexact=email).first()
+    return user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists()
+
+
+def _check_invitable(person: Person) -> None:
+    """Refuse what cannot become this person's login, with what to do about it."""
+    if not person.email:
+        raise ValidationError(
+            _("%(name)s has no e-mail address: add one on their page to invite them.")
+            % {"name": person.full_name}
+        )
+    if not person.email_verified:
+        # Person.email_verified: an invitation goes only to an address the employer recorded
+        # or the person confirmed, never to one a stranger typed (it would hand them the login).
+        raise ValidationError(
+            _(
+                "The address of %(name)s was recorded neither by their employer nor confirmed "
+                "by them, so no invitation goes to it. Ask their employer to record it."
+            )
+            % {"name": person.full_name}
+        )
+    if _login_of_another_person(person, person.email):
+        raise ValidationError(
+            _(
+                "%(email)s is the login of another person, so %(name)s cannot be invited with "
+                "it. Ask their employer to correct %(name)s's address."
+            )
+            % {"email": person.email, "name": person.full_name}
+        )
+
+
+def _trainer_mail(
+    *, actor, person: Person, project: Project, template: str, set_password: bool
+) -> None:
+    """The invitation (with a link to choose a password) or the notice of a new cohort, to the
+    login's own address, in its language, naming the cohorts of `project` the person trains."""
+    user = person.user
+    language = user.language or settings.LANGUAGE_CODE
+    cohorts = (
+        Cohort.objects.filter(activity__project=project, trainers=person)
+        .select_related("activity")
+        .order_by("start_date", "name")
+    )
+    inviter = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        inviter = actor.get_full_name() or actor.email
+    queue_mail(
+        to=user.email,
+        template=template,
+        context={
+            "first_name": person.first_name,  # the greeting: "Sveiki, Vytautai,"
+            "project_title": project.title,
+            "cohorts": [
+                {
+                    "title": f"{cohort.activity.title} — {cohort.name}",
+                    "dates": f"{cohort.start_date.isoformat()} – {cohort.end_date.isoformat()}",
+                    "url": _absolute("projects:cohort", project.code, cohort.pk),
+                }
+                for cohort in cohorts
+            ],
+            "inviter": inviter,
+            "set_password_url": set_password_url(user) if set_password else "",
+            "login_url": _absolute("accounts:login"),
+            "password_reset_url": _absolute("accounts:password_reset"),
+        },
+        language=language,
+    )
+
+
+@transaction.atomic
+def trainer_invite(*, actor, person: Person, project: Project) -> None:
+    """Give a trainer of `project` a login linked to their person, and mail them a link to
+    choose a password, naming the cohorts they train.
+
+    The login is their e-mail address's: an existing login with it that has no person becomes
+    theirs; one that is another person's is refused. A login already in use needs no
+    invitation; an unused one is invited again only a day after the last invitation.
+    """
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    if not Cohort.objects.filter(activity__project=project, trainers=person).exists():
+        raise ValidationError(
+            _("%(name)s trains no cohort of this project.") % {"name": person.full_name}
+        )
+    user = person.user
+    if user is not None and not login_is_unused(user):
+        raise ValidationError(
+            _("%(name)s already signs in with their login.") % {"name": person.full_name}
+        )
+    again = user is not None
+    if again:
+        last = trainer_last_invitation(person)
+        if last is not None and timezone.now() - last < TRAINER_INVITATION_RESEND_AFTER:
+            resend_from = timezone.localtime(last + TRAINER_INVITATION_RESEND_AFTER)
+            raise ValidationError(
+                _(
+                    "%(name)s was already invited on %(when)s. The invitation can be sent again "
+                    "from %(again)s."
+                )
+                % {
+                    "name": person.full_name,
+                    "when": timezone.localtime(last).strftime("%Y-%m-%d %H:%M"),
+                    "again": resend_from.strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+    else:
+        _check_invitable(person)
+        user, _new = user_get_or_invite(
+            email=person.email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            # The product's language until they choose theirs, not the inviter's.
+            language=settings.LANGUAGE_CODE,
+        )
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    _trainer_mail(
+        actor=actor,
+        person=person,
+        project=project,
+        template="projects/emails/trainer_invitation",
+        set_password=login_is_unused(user),
+    )
+    audit_log(
+        actor=actor,
+        action=TRAINER_INVITE_ACTION,
+        obj=person,
+        project=project,
+        organisation=person.organisation,
+        summary=f"{person.full_name} — {user.email}",
+        data={"user": user.pk, "again": again},
+    )
+
+
+def _trainers_added(*, actor, cohort: Cohort, people: list[Person]) -> None:
+    """Invite each new trainer of `cohort` who has no login; tell one who has that they train
+    one more cohort. Only the people just added: saving a cohort again mails nobody.
+
+    A trainer without an address is left for the person page (which says so); one whose
+    address is another person's login stops the save with the reason.
+    """
+    project = cohort.activity.project
+    for person in people:
+        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        if person.user is None:
+            if not person.email or not person.email_verified:
+                continue  # the hub and the person page say why
+            try:
+                _check_invitable(person)
+            except ValidationError as error:
+                raise ValidationError({"trainers": error.messages}) from None
+            trainer_invite(actor=actor, person=person, project=project)
+        else:
+            _trainer_mail(
+                actor=actor,
+                person=person,
+                project=project,
+                template="projects/emails/trainer_added",
+                set_password=False,
+            )
+            audit_log(
+                actor=actor,
+                action="trainer.notify",
+                obj=person,
+                project=project,
+                summary=f"{person.full_name} — {cohort}",
+                data={"cohort": cohort.pk},
+            )

@@ -21,6 +21,9 @@ urlpatterns = [
     path(P + "activities/<int:activity_pk>/edit/", views.activity_edit, name="activity_edit"),
     path(P + "activities/<int:activity_pk>/cohorts/add/", views.cohort_add, name="cohort_add"),
     path(P + "cohorts/<int:cohort_pk>/", views.cohort_detail, name="cohort"),
+    path(
+        P + "cohorts/<int:cohort_pk>/attendance/", views.cohort_attendance, name="cohort_attendance"
+    ),
     path(P + "cohorts/<int:cohort_pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path(P + "cohorts/<int:cohort_pk>/sessions/add/", views.session_add, name="session_add"),
     path(

@@ -8,7 +8,7 @@ hangs off it (partners, activities, venues, memberships) from that project, and 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from kvalis.access import (
 )
 from kvalis.lib.collation import lt_order
 from kvalis.organisations.services import organisation_create
-from kvalis.projects import services
+from kvalis.projects import services, storefront
 from kvalis.projects.forms import (
     ActivityForm,
     CohortForm,
@@ -34,6 +34,7 @@ from kvalis.projects.forms import (
     PartnerForm,
     ProjectForm,
     SessionForm,
+    StorefrontSearchForm,
     VenueForm,
     run_service,
 )
@@ -77,8 +78,21 @@ def _form_page(
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    projects = Project.objects.filter(is_public=True).select_related("lead")[:20]
-    return render(request, "projects/home.html", {"projects": projects})
+    """The storefront: cohorts open for applications, public projects, and the way in for a
+    visitor, an institution and a signed-in user."""
+    return render(
+        request,
+        "projects/home.html",
+        {
+            "cohorts": storefront.soonest_open_cohorts(),
+            "open_count": storefront.open_cohort_count(),
+            # The catalogue's own filters, sent to the catalogue (GET).
+            "search_form": StorefrontSearchForm(
+                activities=storefront.catalogue_activities(), months=storefront.catalogue_months()
+            ),
+            "projects": storefront.public_projects(),
+        },
+    )
 
 
 @login_required
@@ -130,9 +144,12 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
     if not ownership.may_start_project(request.user):
-        # Not a 404: the page is the same for everyone; it says how to get there.
-        return render(request, "projects/project_create.html", {"form": None})
-    form = ProjectForm(request.POST or None, user=request.user)
+        # Only coordinators of registered organisations and site administrators start projects;
+        # the home page's empty state says how to become one.
+        raise Http404
+    form = ProjectForm(
+        request.POST or None, user=request.user, chosen_funder=request.GET.get("funder", "")
+    )
     if request.method == "POST" and form.is_valid():
         project = run_service(
             form,
@@ -153,7 +170,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.EDIT)
-    form = ProjectForm(request.POST or None, instance=access.project)
+    form = ProjectForm(
+        request.POST or None,
+        instance=access.project,
+        chosen_funder=request.GET.get("funder", ""),
+    )
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
@@ -187,6 +208,7 @@ def project_public(request: HttpRequest, code: str) -> HttpResponse:
         "projects/project_public.html",
         {
             "project": project,
+            "open_cohorts": storefront.project_open_cohorts(project),
             "partners": project_partners(project),
             "activities": project_activity_tree(project),
         },
@@ -202,7 +224,20 @@ def partner_list(request: HttpRequest, code: str) -> HttpResponse:
     partners = project_partners(access.project).prefetch_related(
         "covered_organisations", "memberships__user"
     )
-    return _page(request, access, "projects/partner_list.html", "partners", partners=partners)
+    # Invited partners nobody can accept: the page says what the coordinator can do.
+    nobody_answers = set(
+        ownership.partnerships_nobody_answers(access.project.partners.all()).values_list(
+            "pk", flat=True
+        )
+    )
+    return _page(
+        request,
+        access,
+        "projects/partner_list.html",
+        "partners",
+        partners=partners,
+        nobody_answers=nobody_answers,
+    )
 
 
 @login_required
@@ -422,8 +457,20 @@ def cohort_add(request: HttpRequest, code: str, activity_pk: int) -> HttpRespons
 
 @login_required
 def cohort_detail(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    """The cohort hub: its set-up and sessions, with tabs to the rest of its pages."""
     access = get_project_access(request.user, code)
     cohort = access.get_cohort(cohort_pk)
+    trainers = list(
+        cohort.trainers.select_related("organisation", "user").order_by(
+            *lt_order("last_name", "first_name")
+        )
+    )
+    if access.is_coordinator:
+        # Whether each trainer can sign in, so the coordinator sees whom to invite.
+        people = set(access.people().filter(pk__in=[t.pk for t in trainers]).values_list("pk"))
+        for trainer in trainers:
+            trainer.login_state = services.trainer_login_state(trainer)
+            trainer.has_page = (trainer.pk,) in people
     return _page(
         request,
         access,
@@ -431,9 +478,21 @@ def cohort_detail(request: HttpRequest, code: str, cohort_pk: int) -> HttpRespon
         "activities",
         cohort=cohort,
         sessions=cohort.sessions.select_related("venue"),
-        trainers=cohort.trainers.order_by(*lt_order("last_name", "first_name")),
+        trainers=trainers,
         can_edit=access.can(Perm.EDIT),
+        can_teach=access.can(Perm.TEACH),
     )
+
+
+@login_required
+def cohort_attendance(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    """The hub's attendance tab: the cohort's sessions, each with its ways to record attendance."""
+    access = get_project_access(request.user, code, Perm.TEACH)
+    cohort = access.get_cohort(cohort_pk)
+    from kvalis.attendance.selectors import session_overview
+
+    (overview,) = session_overview(access.cohorts().filter(pk=cohort.pk))
+    return _page(request, access, "projects/cohort_attendance.html", "activities", cohort=overview)
 
 
 @login_required
