@@ -1060,7 +1060,7 @@ def trainer_invite(*, actor, person: Person, project: Project) -> None:
     theirs; one that is another person's is refused. A login already in use needs no
     invitation; an unused one is invited again only a day after the last invitation.
     """
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if not Cohort.objects.filter(activity__project=project, trainers=person).exists():
         raise ValidationError(
             _("%(name)s trains no cohort of this project.") % {"name": person.full_name}
@@ -1124,7 +1124,9 @@ def _trainers_added(*, actor, cohort: Cohort, people: list[Person]) -> None:
     """
     project = cohort.activity.project
     for person in people:
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+        )
         if person.user is None:
             if not person.email or not person.email_verified:
                 continue  # the hub and the person page say why
