@@ -120,7 +120,12 @@ def load(*, stdout=None) -> dict[str, int]:
                 ):
                     status, minutes = AttendanceStatus.PRESENT, None
                 else:
-                    bucket = _bucket(enrolment.person.email.lower(), str(cohort_id))
+                    # Keyed by names, not ids: PostgreSQL's sequences differ between runs.
+                    bucket = _bucket(
+                        enrolment.person.email.lower(),
+                        enrolment.cohort.activity.title,
+                        enrolment.cohort.name,
+                    )
                     status, minutes = _pattern(bucket, index, len(cohort_sessions))
                 marks.append(Mark(enrolment.pk, status, minutes))
             # The first day was marked on the trainer's tablet, later days from paper sheets.
