@@ -266,3 +266,50 @@ def test_nothing_in_the_demo_is_recorded_before_it_happened(project):
     assert certificates.exists()
     for certificate in certificates:
         assert certificate.issued_at >= cohort_ends_at(certificate.enrolment.cohort)
+
+
+# --- The follow-up project's Molėtai partner (issue 11) ----------------------------------------
+
+
+def test_the_follow_up_project_has_the_moletai_partner_with_quotas(project):
+    from kvalis.demo.steps.upcoming import CODE, MOLETAI_QUOTAS
+    from kvalis.enrolment.models import Enrolment, Quota
+    from kvalis.projects.models import Membership
+
+    upcoming = Project.objects.get(code=CODE)
+    partner = upcoming.partners.get(organisation__name__startswith="Molėtų")
+    assert partner.status == "accepted" and partner.role == "sending"
+    seed = project.partners.get(organisation=partner.organisation)
+    assert set(partner.covered_organisations.all()) == set(seed.covered_organisations.all())
+    membership = Membership.objects.get(project=upcoming, user__email=LOGINS["partner"][0])
+    assert membership.role == "partner_coordinator" and membership.partner == partner
+    quotas = Quota.objects.filter(partner=partner).order_by("cohort__start_date")
+    assert [q.seats for q in quotas] == MOLETAI_QUOTAS
+    assert all(q.release_on < q.cohort.start_date for q in quotas)
+    nominees = Enrolment.objects.filter(partner=partner)
+    assert nominees.count() == 2
+    assert {e.enrolled_by.email for e in nominees} == {LOGINS["partner"][0]}
+    assert all(e.person.organisation.municipality == "moletu-r" for e in nominees)
+
+
+def test_the_follow_up_project_leaves_the_seed_case_figures_alone(demo):
+    summary = next(line for line in demo.first_output.splitlines() if "Demo loaded:" in line)
+    assert "9 partners" in summary and "160 persons trained" in summary
+
+
+def test_the_moletai_coordinator_sees_her_quota_on_the_follow_up_nominate_page(
+    project, client, settings
+):
+    from kvalis.demo.steps.upcoming import CODE
+    from kvalis.projects.models import Cohort
+
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    client.post(
+        reverse("accounts:login"),
+        {"username": LOGINS["partner"][0], "password": data.DEMO_PASSWORD},
+    )
+    cohort = Cohort.objects.filter(activity__project__code=CODE).order_by("start_date").last()
+    text = client.get(reverse("enrolment:nominate", args=[CODE, cohort.pk])).content.decode()
+    assert "Mūsų kvota šioje grupėje" in text
+    assert "Pridėti naują darbuotoją" in text
+    assert "Molėtų rajono savivaldybės viešoji biblioteka" in text

@@ -40,6 +40,9 @@ URL_KWARGS = {
     "erasure_pk": lambda w: _erasure_request(w).pk,
     "consent_pk": lambda w: _photo_consent(w).pk,
     "passkey_pk": lambda w: _passkey_of_alice(w).pk,
+    # The issuer of _certificate's Open Badges credential, and its status list.
+    "issuer_public_id": lambda w: _credential(w).status_list.identity.public_id,
+    "list_number": lambda w: _credential(w).status_list.number,
 }
 
 # URL names that anyone may open without signing in (they answer 200 or redirect, never 404
@@ -73,6 +76,14 @@ PUBLIC_URLS = {
     "api:schema",
     "organisations:join",
     "organisations:join_sent",
+    # What verifiers of the Open Badges credentials fetch.
+    "credentials:did",
+    "credentials:profile",
+    "credentials:status_list",
+    # A certificate's credential by its (already public) verification code (credentials.pages).
+    "credential_pages:public_json",
+    "credential_pages:public_jwt",
+    "credential_pages:public_png",
 }
 
 # URL names only a site administrator opens: the coordinator test expects 404 for alice there,
@@ -112,6 +123,10 @@ URL_KWARGS_BY_NAME = {
     "organisations:partnership_answer": {"partner_pk": lambda w: _invitation_to_alice(w).pk},
     "enrolment:calendar_feed": {"token": lambda w: _calendar_token(w).token},
     "certificates:my_certificate_pdf": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
+    "credential_pages:my_credential": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
+    "credential_pages:my_json": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
+    "credential_pages:my_jwt": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
+    "credential_pages:my_png": {"certificate_pk": lambda w: _certificate_of_alice(w).pk},
     "enrolment:my_cancel": {"enrolment_pk": lambda w: _enrolment_of_alice(w).pk},
     "people:erasure_on_behalf": {"person_pk": lambda w: _person_kept_by_alice(w).pk},
 }
@@ -239,6 +254,13 @@ def _certificate(world):
             enrolment__cohort=world.cohort, enrolment__person=world.person_a
         )
     return world._certificate
+
+
+def _credential(world):
+    from kvalis.credentials.services import credential_jwt
+
+    credential_jwt(_certificate(world))  # signed on first request, as for an older certificate
+    return _certificate(world).credential
 
 
 def _certificate_batch(world):

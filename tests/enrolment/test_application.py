@@ -232,7 +232,7 @@ def test_a_new_employer_name_with_invisible_characters_is_refused(world, future_
             new_organisation_municipality="utenos-r",
         )
     assert caught.value.message_dict["new_organisation_name"] == [
-        "Yra nematomas arba valdymo simbolis (U+00AD): įrašykite tekstą be jo."
+        "Lauke „Darbovietė“ yra nematomas arba valdymo simbolis (U+00AD): įrašykite tekstą be jo."
     ]
     assert Organisation.objects.count() == organisations
 

@@ -86,8 +86,9 @@ def check(batch, capture):
 
 
 class Row:
-    def __init__(self, *, number, data, errors, action, person):
+    def __init__(self, *, number, data, errors, action, person, kinds=()):
         self.number, self.data, self.errors, self.action = number, data, errors, action
+        self.kinds = list(kinds)
         self.person_id = person
 
 
@@ -188,10 +189,10 @@ def test_a_dozen_kinds_of_bad_rows_are_each_reported_and_nothing_is_written(
     assert "nėra teisingas el. pašto adresas" in errors[4]
     assert "Nežinoma organizacija" in errors[5]
     assert "nėra įstaiga, kurios darbuotojus teikia jūsų organizacija" in errors[6]
-    assert "Pasikartoja 2 eilutė" in errors[7]
+    assert "Tas pats asmuo kaip 2 eilutėje (tas pats el. pašto adresas)" in errors[7]
     assert "Neatitinka reikalavimų" in errors[8]
     assert "Nežinoma pareigų kategorija „kosmonautas“" in errors[9]
-    assert "kaip skaičiuoklės formulė" in errors[10]
+    assert "negali prasidėti simboliu „=“" in errors[10]
     assert "ilgesnis nei 200" in errors[11]
     assert "nėra telefono numeris" in errors[12]
     assert "jau užregistruotas į šią grupę" in errors[13]
@@ -287,7 +288,7 @@ def test_csv_encodings_and_delimiters_are_detected(world, setting, name, data):
         raw = csv_bytes(rows, delimiter=",", bom=True)
     else:
         raw = csv_bytes(rows)
-    header, body = imports.read_table(name, raw)
+    header, body, _notes = imports.read_table(name, raw)
     assert header == HEADER
     assert body == [(2, rows[0])]
 
@@ -300,14 +301,15 @@ def test_formula_cells_are_read_as_values_never_evaluated(world, setting):
     sheet.append(["Jonas", "Jonaitis", "=1+1", "", "x", "x", "x"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    _header, body = imports.read_table("f.xlsx", buffer.getvalue())
-    # openpyxl saved no cached values, so the cells read as empty: the formula text never
-    # reaches the database and nothing computes "Pavardė" or 2.
+    _header, body, notes = imports.read_table("f.xlsx", buffer.getvalue())
+    # openpyxl saved no cached values, so the cells read as empty and are noted by address:
+    # the formula text never reaches the database and nothing computes "Pavardė" or 2.
     assert body[0][1][1] == "" and body[1][1][2] == ""
+    assert notes == {2: {"formulas": [[1, "B2"]]}, 3: {"formulas": [[2, "C3"]]}}
     assert load_workbook(io.BytesIO(buffer.getvalue()))["Sheet"]["B2"].value.startswith("=")
 
 
-def test_formula_cell_becomes_a_missing_field_error(
+def test_a_formula_without_a_value_is_reported_by_its_cell_not_as_a_missing_field(
     world, setting, django_capture_on_commit_callbacks
 ):
     cohort, centre = setting
@@ -315,7 +317,10 @@ def test_formula_cell_becomes_a_missing_field_error(
     _batch, by_row = check(
         upload(world, cohort, "f.xlsx", data), django_capture_on_commit_callbacks
     )
-    assert "Trūksta lauko „Pavardė“" in " ".join(by_row[2].errors)
+    assert by_row[2].errors == [
+        "Langelyje B2 formulė be apskaičiuotos reikšmės — išsaugokite failą Excel programa "
+        "ir įkelkite dar kartą."
+    ]
 
 
 def test_file_over_the_size_limit_is_refused(world, setting, settings):
@@ -469,11 +474,13 @@ def test_names_with_invisible_or_control_characters_are_row_errors(
         upload(world, cohort, "sąrašas.xlsx", xlsx(rows)), django_capture_on_commit_callbacks
     )
     assert by_row[2].errors == [
-        "Vardas: Yra nematomas arba valdymo simbolis (U+202E): įrašykite tekstą be jo."
+        "Lauke „Vardas“ yra nematomas arba valdymo simbolis (U+202E): įrašykite tekstą be jo."
     ]
     assert by_row[3].errors == [
-        "Pavardė: Yra nematomas arba valdymo simbolis (U+200B): įrašykite tekstą be jo."
+        "Lauke „Pavardė“ yra nematomas arba valdymo simbolis (U+200B): įrašykite tekstą be jo."
     ]
-    assert by_row[4].errors == ["Pavardė: Įrašykite bent vieną raidę."]
+    assert by_row[4].errors == [
+        "Lauke „Pavardė“ turi būti bent viena raidė: „...“ nėra vardas ar pavardė."
+    ]
     assert by_row[5].errors == []
     assert batch.error_rows == 3

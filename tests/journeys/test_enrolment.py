@@ -136,8 +136,8 @@ def test_partner_imports_a_staff_list_fixes_the_errors_and_imports(page, live_se
         expect(page.get_by_role("heading", name="Peržiūra")).to_be_visible()
 
     upload(HEADER + good + bad, "darbuotojai.csv")
-    expect(page.get_by_role("alert")).to_contain_text("3 eilutės su klaidomis")
-    expect(page.get_by_text("„jonas@“ nėra teisingas el. pašto adresas.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("3 eilutėse yra problemų")
+    expect(page.get_by_text("„jonas@“ nėra teisingas el. pašto adresas")).to_be_visible()
     expect(page.get_by_text("Nežinoma organizacija „Nežinoma įstaiga“")).to_be_visible()
     expect(page.get_by_text(re.compile("Neatitinka reikalavimų"))).to_be_visible()
     assert_accessible(page, "the import preview with errors")

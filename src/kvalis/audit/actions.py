@@ -86,6 +86,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "enrolment.import_retry": _("Import checked again"),
     "enrolment.import_confirm": _("Import confirmed"),
     "enrolment.import": _("Participants imported"),
+    "enrolment.import_mail_send": _("Held import e-mails sent"),
     "calendar.reset": _("Calendar link renewed"),
     "cohort_message.send": _("Message to a group written"),
     "cohort_message.deliver": _("Message to a group sent"),
@@ -106,6 +107,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "certificate.mail_retry": _("Certificates e-mailed again"),
     "certificate.revoke": _("Certificate revoked"),
     "certificate.reissue": _("Certificate reissued"),
+    "credentials.key_rotate": _("Credential signing key replaced"),
     # surveys
     "survey_template.default_create": _("Default survey template created"),
     "survey_template.copy": _("Survey template copied"),

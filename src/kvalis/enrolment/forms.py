@@ -1,17 +1,17 @@
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kvalis.enrolment.imports import FIELDS
 from kvalis.enrolment.models import EnrolmentStatus
 from kvalis.lib.collation import lt_order
 from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.geo import Municipality
 from kvalis.organisations.models import Organisation, OrganisationType
+from kvalis.people import rules
 from kvalis.people.models import PositionCategory
+from kvalis.people.rules import PersonRulesMixin, clean_text
 
 
 class CatalogueFilterForm(forms.Form):
@@ -77,13 +77,12 @@ class RosterFilterForm(forms.Form):
         return self.cleaned_data.get("partner", ""), self.cleaned_data.get("status", "")
 
 
-class ApplicationForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("First name"), max_length=100, validators=[validate_visible_name]
-    )
-    last_name = forms.CharField(
-        label=_("Last name"), max_length=100, validators=[validate_visible_name]
-    )
+class ApplicationForm(PersonRulesMixin, forms.Form):
+    """A public application. Names, e-mail, phone and position meet `kvalis.people.rules`, as
+    everywhere a person's data comes in; `application_create` checks them again."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     organisation = forms.ModelChoiceField(
@@ -136,6 +135,9 @@ class ApplicationForm(forms.Form):
                 "phone": "tel",
             }[name]
 
+    def clean_new_organisation_name(self) -> str:
+        return clean_text(self.cleaned_data["new_organisation_name"], field="organisation")
+
     def clean(self):
         data = super().clean()
         if not data.get("organisation"):
@@ -149,7 +151,16 @@ class ApplicationForm(forms.Form):
 
 
 class NominateForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _(
+                "Choose the person from the list: the staff you may nominate who are not yet "
+                "enrolled in this cohort."
+            )
+        },
+    )
     partner = forms.ModelChoiceField(
         label=_("Quota of partner"), queryset=None, required=False, empty_label=_("— none —")
     )
@@ -174,6 +185,82 @@ class NominateForm(forms.Form):
             self.fields["partner"].label_from_instance = lambda p: p.organisation.name
         if not can_override:
             del self.fields["override_reason"]
+
+
+class NewEmployeeForm(forms.Form):
+    """A new employee, added to their employer's staff and nominated in one go. The fields meet
+    the same rules as everywhere a person's data comes in (`kvalis.people.rules`); the service
+    checks them again and refuses a person already on the staff."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput,
+        help_text=_("The confirmation and the link to sign in go to this address."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, help_text=_("For example +370 612 34567.")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Employer"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _(
+                "Choose the employer from the list: your own organisation or an institution "
+                "you nominate for."
+            )
+        },
+    )
+    position = forms.CharField(label=_("Position title"), max_length=200)
+    # No category preselected: a hurried partner would otherwise record everyone as a head.
+    position_category = forms.ChoiceField(
+        label=_("Position category"),
+        choices=[("", _("— choose —")), *PositionCategory.choices],
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Quota of partner"), queryset=None, required=False, empty_label=_("— none —")
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to enrol although not eligible"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Only for a person outside the activity's audience; it is recorded."),
+    )
+
+    def __init__(self, *args, employers, partners, can_override: bool, **kwargs):
+        kwargs.setdefault("prefix", "new")
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = employers
+        if employers.count() == 1:
+            self.fields["organisation"].initial = employers.first().pk
+        if partners is None:
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].queryset = partners
+            self.fields["partner"].label_from_instance = lambda p: p.organisation.name
+        if not can_override:
+            del self.fields["override_reason"]
+        # Someone else's details: the browser must not offer the partner coordinator's own.
+        for name in ("first_name", "last_name", "email", "phone"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+    def clean_first_name(self) -> str:
+        return rules.clean_name(self.cleaned_data["first_name"], field="first_name")
+
+    def clean_last_name(self) -> str:
+        return rules.clean_name(self.cleaned_data["last_name"], field="last_name")
+
+    def clean_email(self) -> str:
+        return rules.clean_email(self.cleaned_data["email"])
+
+    def clean_phone(self) -> str:
+        return rules.clean_phone(self.cleaned_data["phone"])
+
+    def clean_position(self) -> str:
+        return rules.clean_text(self.cleaned_data["position"], field="position")
 
 
 class MoveForm(forms.Form):
@@ -227,58 +314,6 @@ class QuotaForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (.xlsx or .csv)"),
-        help_text=_(
-            "Columns: first name, last name, e-mail, phone, employer, position, position "
-            "category. CSV may use commas or semicolons, UTF-8 or Windows-1257."
-        ),
-    )
-    partner = forms.ModelChoiceField(
-        label=_("Quota of partner"), queryset=None, required=False, empty_label=_("— none —")
-    )
-
-    def __init__(self, *args, partners, **kwargs):
-        super().__init__(*args, **kwargs)
-        if partners is None:
-            del self.fields["partner"]
-        else:
-            self.fields["partner"].queryset = partners
-            self.fields["partner"].label_from_instance = lambda p: p.organisation.name
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.KVALIS_MAX_UPLOAD_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB; split it into smaller files.")
-                % {"limit": limit}
-            )
-        return upload
-
-
-class MappingForm(forms.Form):
-    def __init__(self, *args, header: list[str], initial_mapping: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", _("— not in the file —"))] + [
-            (str(i), title) for i, title in enumerate(header)
-        ]
-        for name, label in FIELDS.items():
-            self.fields[name] = forms.ChoiceField(
-                label=label,
-                choices=choices,
-                required=False,
-                initial=str(initial_mapping[name]) if name in initial_mapping else "",
-            )
-
-    def mapping(self) -> dict[str, int | None]:
-        return {
-            name: int(value) if value not in ("", None) else None
-            for name, value in self.cleaned_data.items()
-        }
 
 
 class CohortMessageForm(forms.Form):

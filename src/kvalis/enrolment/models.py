@@ -344,6 +344,22 @@ class ImportBatch(models.Model):
     # slow (not dead) finds itself superseded and stops instead of importing twice.
     attempt = models.PositiveIntegerField(_("attempt"), default=0)
     notify = models.BooleanField(_("e-mail the people imported"), default=True)
+    # The mapping beyond columns: a value for every row ({"position_category": "specialist",
+    # "organisation": <pk>}), the position category derived from the position title, and the
+    # category the uploader chose for each distinct title (its `titles.title_key`).
+    constants = models.JSONField(_("same value for all rows"), default=dict, blank=True)
+    derive_category = models.BooleanField(
+        _("position category from the position title"), default=False
+    )
+    title_categories = models.JSONField(
+        _("position category of each title"), default=dict, blank=True
+    )
+    # The row numbers the confirmer chose to import (the valid ones); empty: every row.
+    selected = models.JSONField(_("rows to import"), default=list, blank=True)
+    # What the mapping page shows of the file without reading its rows again: the first three
+    # values of each column, and the columns beyond the header that hold values (and in how
+    # many rows): {"values": [[...], ...], "beyond": [["G", "H"], 3]}.
+    samples = models.JSONField(_("sample values"), default=dict, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -374,6 +390,32 @@ class ImportBatch(models.Model):
             return False
         last = self.heartbeat_at or self.created_at
         return last is not None and (now or timezone.now()) - last > self.STALE_AFTER
+
+
+class HeldMail(models.Model):
+    """An e-mail an import did not send because its confirmer chose to hold the e-mails: the
+    person imported, sent later from the roster (`held_mail_send`) as their enrolment then
+    stands (confirmed, waiting; nothing once cancelled)."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="held_mail"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("held e-mail")
+        verbose_name_plural = _("held e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "person"], name="enrolment_heldmail_one_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person_id)
 
 
 class ImportRowAction(models.TextChoices):

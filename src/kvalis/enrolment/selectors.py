@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kvalis.enrolment.models import (
@@ -152,4 +152,51 @@ def my_enrolments(person) -> QuerySet[Enrolment]:
             Prefetch("cohort__sessions", queryset=Session.objects.select_related("venue"))
         )
         .order_by("-cohort__start_date", "id")
+    )
+
+
+@dataclass
+class PartnerQuota:
+    """A partner's quota in one cohort as its coordinator sees it: the seats, who is in them,
+    and which of its people wait for a seat."""
+
+    quota: Quota | None
+    used: int  # nominations holding or awaiting a seat of the quota (QUOTA_USING)
+    reserved: bool  # before the release date: the unused seats are the partner's alone
+    members: list[Enrolment]
+    waiting: list[Enrolment]  # the partner's people on the cohort's waiting list
+
+    @property
+    def free(self) -> int:
+        if self.quota is None or not self.reserved:
+            return 0
+        return max(0, self.quota.seats - self.used)
+
+
+def partner_quota(cohort: Cohort, partner, *, people: QuerySet, today: date | None = None):
+    """`partner`'s quota in `cohort`; `people` are those the partner may see (its own staff and
+    that of the institutions it nominates for): nobody else's name is shown."""
+    today = today or timezone.localdate()
+    quota = Quota.objects.filter(cohort=cohort, partner=partner).first()
+    members = list(
+        roster(cohort)
+        .filter(partner=partner, status__in=QUOTA_USING)
+        .select_related("person__organisation")
+    )
+    waiting = list(
+        Enrolment.objects.filter(
+            cohort=cohort,
+            status=EnrolmentStatus.WAITING,
+            person__in=people.values("pk"),
+        )
+        .filter(Q(partner__isnull=True) | Q(partner=partner))
+        .select_related("person__organisation")
+        .order_by("waiting_position", "id")
+    )
+    return PartnerQuota(
+        quota=quota,
+        used=len(members),
+        reserved=quota is not None and quota.is_reserved(today),
+        members=members,
+        waiting=waiting,
     )

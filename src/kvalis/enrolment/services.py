@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,9 +41,11 @@ from kvalis.enrolment.selectors import (
 from kvalis.lib.grammar import agree
 from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.models import Organisation
+from kvalis.people import rules
 from kvalis.people.models import Person
+from kvalis.people.rules import person_key
 from kvalis.privacy.services import consent_record_application
-from kvalis.projects.models import Cohort, Partner
+from kvalis.projects.models import Cohort, Partner, PartnerStatus
 
 # The concurrency test switches this off once, to show that it would catch an oversell.
 LOCK_SEATS = True
@@ -293,6 +295,7 @@ def enrolment_nominate(
     if enforce_quota:
         if partner is None:
             raise ValidationError(_("Nominations by a partner need the partner's quota."))
+        _check_partner_scope(partner, person)
         _check_quota(cohort, partner)
     enrolment.partner = partner
     enrolment.enrolled_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -330,12 +333,12 @@ def _person_for_application(
     if person is not None:
         return person, False
     person = Person(
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        email=email.strip().lower(),
-        phone=phone.strip(),
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
         organisation=organisation,
-        position=position.strip(),
+        position=position,
         position_category=position_category,
     )
     person.full_clean()
@@ -343,17 +346,31 @@ def _person_for_application(
     return person, True
 
 
-def _check_visible_names(**names: str) -> None:
-    """The names a public form gives are shown to coordinators, on rosters and certificates:
-    no invisible or control characters, at least one letter (see kvalis.lib.text)."""
-    errors = {}
-    for field_name, value in names.items():
-        try:
-            validate_visible_name(value)
-        except ValidationError as error:
-            errors[field_name] = error
-    if errors:
-        raise ValidationError(errors)
+def _check_applicant(
+    *, first_name: str, last_name: str, email: str, phone: str, position: str
+) -> dict:
+    """What a public form gives, checked and normalised by the rules every way in shares
+    (`kvalis.people.rules`): names shown to coordinators, on rosters and certificates, an
+    address to confirm, a phone as +370…, no text a spreadsheet would run as a formula."""
+    return rules.clean_person_fields(
+        {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+            "position": position,
+        },
+        required=("first_name", "last_name", "email"),
+    )
+
+
+def _check_new_organisation_name(name: str) -> str:
+    try:
+        name = rules.clean_text(name, field="organisation")
+        validate_visible_name(name)
+    except ValidationError as error:
+        raise ValidationError({"new_organisation_name": error}) from None
+    return name
 
 
 def _check_accepts_applications(cohort: Cohort, *, today: date) -> None:
@@ -395,13 +412,12 @@ def application_create(
         raise ValidationError(_("Please agree to the privacy notice."))
     _check_accepts_applications(cohort, today=today)
     # Checked before the address is looked up: a known address must get the same answer.
-    names = {"first_name": first_name.strip(), "last_name": last_name.strip()}
-    if organisation is None and new_organisation_name.strip():
-        names["new_organisation_name"] = " ".join(new_organisation_name.split())
-    _check_visible_names(**names)
+    applicant = _check_applicant(
+        first_name=first_name, last_name=last_name, email=email, phone=phone, position=position
+    )
     if organisation is None and new_organisation_name.strip():
         organisation = _organisation_for_application(
-            name=new_organisation_name,
+            name=_check_new_organisation_name(new_organisation_name),
             type=new_organisation_type,
             municipality=new_organisation_municipality,
         )
@@ -412,13 +428,7 @@ def application_create(
     if reasons:
         raise ValidationError(reasons)
     person, created = _person_for_application(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        organisation=organisation,
-        position=position,
-        position_category=position_category,
+        **applicant, organisation=organisation, position_category=position_category
     )
     existing = Enrolment.objects.filter(person=person, cohort=cohort, status__in=ACTIVE).first()
     if existing is not None:
@@ -430,7 +440,7 @@ def application_create(
     enrolment.enrolled_by = None
     enrolment.organisation = organisation
     enrolment.organisation_name = organisation.name if organisation else ""
-    enrolment.position = position.strip()
+    enrolment.position = applicant["position"]
     enrolment.position_category = position_category
     enrolment.full_clean(validate_unique=False, validate_constraints=False)
     try:
@@ -996,3 +1006,262 @@ def reminders_send(*, days: int, today: date | None = None) -> int:
                 notifications.notify(enrolment, "reminder")
                 sent += 1
     return sent
+
+
+# --- a partner's nominations: a new employee, a waiting employee into the quota ---------------
+
+
+def nomination_employers(*, project, partner: Partner | None) -> QuerySet[Organisation]:
+    """Employers whose staff may be nominated into `partner`'s quota (or, without a partner, by a
+    coordinator): the partner's own organisation and the institutions it nominates for; without
+    a partner, those of every partner that accepted. Nothing until a partner has accepted."""
+    accepted = Partner.objects.filter(project=project, status=PartnerStatus.ACCEPTED)
+    if partner is not None:
+        accepted = accepted.filter(pk=partner.pk)
+    covered = Partner.covered_organisations.through.objects.filter(partner__in=accepted)
+    return Organisation.objects.filter(
+        Q(pk__in=accepted.values("organisation")) | Q(pk__in=covered.values("organisation"))
+    )
+
+
+def _check_partner_scope(partner: Partner, person: Person) -> None:
+    """A partner nominates only its own people (kvalis.access: the partner's organisation and
+    the institutions it nominates for)."""
+    project = partner.project
+    employers = nomination_employers(project=project, partner=partner)
+    if person.organisation_id is None or not employers.filter(pk=person.organisation_id).exists():
+        raise ValidationError(
+            _(
+                "%(name)s does not work at %(organisation)s or an institution it nominates for: "
+                "a partner nominates only its own people."
+            )
+            % {"name": person.full_name, "organisation": partner.organisation.name},
+            code="not_own",
+        )
+
+
+def same_person_in(organisation: Organisation, *, first_name: str, last_name: str, email: str):
+    """The person already on `organisation`'s staff that these details describe, or None: the
+    same e-mail address in any case, or the same name (`people.rules.person_key`) where one of
+    the two has no address."""
+    key = person_key(first_name, last_name, email)
+    name = person_key(first_name, last_name)
+    staff = Person.objects.filter(organisation=organisation, erased_at__isnull=True).order_by("pk")
+    for person in staff.only("pk", "first_name", "last_name", "email", "organisation"):
+        if person_key(person.first_name, person.last_name, person.email) == key:
+            return person
+        if (not email or not person.email) and person_key(
+            person.first_name, person.last_name
+        ) == name:
+            return person
+    return None
+
+
+class DuplicatePerson(ValidationError):
+    """The new employee is already recorded: the existing person is to be nominated instead."""
+
+    def __init__(self, person: Person):
+        self.person = person
+        message = _(
+            "%(name)s is already on the staff of %(organisation)s: choose them under “Choose "
+            "an existing employee” instead of adding them again."
+        ) % {"name": person.full_name, "organisation": person.organisation.name}
+        super().__init__(agree(message, person.full_name), code="duplicate")
+
+
+@transaction.atomic
+def enrolment_nominate_new_person(
+    *,
+    actor,
+    cohort: Cohort,
+    organisation: Organisation,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    phone: str = "",
+    position: str = "",
+    position_category: str,
+    partner: Partner | None = None,
+    enforce_quota: bool = False,
+    override_reason: str = "",
+    today: date | None = None,
+    notify: bool = True,
+) -> Enrolment:
+    """Add a new employee to the staff of `organisation` and nominate them, both or neither:
+    an enrolment that is refused (quota full, not eligible) leaves no person behind.
+
+    The employer is one the nominating partner speaks for (`nomination_employers`); a person
+    already on its staff (`same_person_in`) is not recorded twice: `DuplicatePerson` names them.
+    """
+    project = cohort.activity.project
+    if partner is not None and partner.project_id != project.pk:
+        raise ValidationError(_("This partner is not in the cohort's project."))
+    employers = nomination_employers(project=project, partner=partner)
+    if organisation is None or not employers.filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Choose the employer from the list: your own organisation or an "
+                    "institution you nominate for."
+                )
+            },
+            code="employer",
+        )
+    existing = same_person_in(organisation, first_name=first_name, last_name=last_name, email=email)
+    if existing is not None:
+        raise DuplicatePerson(existing)
+    from kvalis.people.services import person_create
+
+    person = person_create(
+        actor=actor,
+        project=project,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        organisation=organisation,
+        position=position,
+        position_category=position_category,
+    )
+    return enrolment_nominate(
+        actor=actor,
+        cohort=cohort,
+        person=person,
+        partner=partner,
+        enforce_quota=enforce_quota,
+        override_reason=override_reason,
+        today=today,
+        notify=notify,
+    )
+
+
+def quota_partner_of(enrolment: Enrolment) -> Partner | None:
+    """The partner whose quota in the cohort could seat this person: the enrolment's own, or
+    the one accepted partner with a quota there that speaks for the person's employer."""
+    if enrolment.partner_id is not None:
+        return enrolment.partner
+    quotas = Quota.objects.filter(
+        cohort_id=enrolment.cohort_id, partner__status=PartnerStatus.ACCEPTED
+    ).select_related("partner__organisation", "partner__project")
+    candidates = [
+        quota.partner
+        for quota in quotas
+        if nomination_employers(project=quota.partner.project, partner=quota.partner)
+        .filter(pk=enrolment.person.organisation_id)
+        .exists()
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def into_quota_check(*, enrolment: Enrolment, partner: Partner | None, today: date | None = None):
+    """Why this waiting person cannot take a seat of `partner`'s quota now (ValidationError), or
+    the quota they would take. The caller of `enrolment_take_into_quota` holds the cohort lock;
+    a page that only explains calls this without it."""
+    today = _today(today)
+    cohort = enrolment.cohort
+    person = enrolment.person
+    if partner is None:
+        raise ValidationError(
+            _("No partner's quota in this cohort is meant for %(organisation)s's staff.")
+            % {"organisation": person.organisation.name if person.organisation else "—"},
+            code="no_quota",
+        )
+    if partner.project_id != cohort.activity.project_id:
+        raise ValidationError(_("This partner is not in the cohort's project."))
+    if enrolment.partner_id not in (None, partner.pk):
+        raise ValidationError(
+            _("%(name)s was nominated into another partner's quota.") % {"name": person.full_name},
+            code="not_own",
+        )
+    _check_partner_scope(partner, person)
+    if enrolment.status != EnrolmentStatus.WAITING:
+        raise ValidationError(
+            _(
+                "%(name)s is not on the waiting list (%(status)s): only a person waiting for a "
+                "seat can be moved into the quota."
+            )
+            % {"name": person.full_name, "status": enrolment.get_status_display()},
+            code="not_waiting",
+        )
+    if _has_ended(cohort, today):
+        raise ValidationError(
+            _("This cohort has ended: its list of participants stays as it was."), code="ended"
+        )
+    organisation = partner.organisation.name
+    quota = Quota.objects.filter(cohort=cohort, partner=partner).first()
+    if quota is None:
+        raise ValidationError(
+            _("%(organisation)s has no seat quota in this cohort.")
+            % {"organisation": organisation},
+            code="no_quota",
+        )
+    if not quota.is_reserved(today):
+        raise ValidationError(
+            _(
+                "The quota of %(organisation)s in this cohort was released on %(date)s: its "
+                "unused seats are open to everyone, and the waiting list moves up by itself."
+            )
+            % {"organisation": organisation, "date": quota.release_on.isoformat()},
+            code="released",
+        )
+    used = quota_used(cohort, partner.pk) - (1 if enrolment.partner_id == partner.pk else 0)
+    if used >= quota.seats:
+        raise ValidationError(
+            ngettext(
+                "The quota is full: %(organisation)s has %(seats)s seat in this cohort and it "
+                "is taken.",
+                "The quota is full: %(organisation)s has %(seats)s seats in this cohort and all "
+                "are taken.",
+                quota.seats,
+            )
+            % {"organisation": organisation, "seats": quota.seats},
+            code="quota_full",
+        )
+    if cohort_seats(cohort, today=today).free_for(partner.pk) <= 0:
+        raise ValidationError(
+            _("No seat of this cohort is free for %(organisation)s's people now.")
+            % {"organisation": organisation},
+            code="no_seat",
+        )
+    return quota
+
+
+@transaction.atomic
+def enrolment_take_into_quota(
+    *,
+    actor,
+    enrolment: Enrolment,
+    partner: Partner | None,
+    today: date | None = None,
+    notify: bool = True,
+) -> Enrolment:
+    """Give one of the partner's own people on the waiting list an unused reserved seat of the
+    partner's quota: confirmed at once, the others on the list move up, the person is told.
+
+    Only while the quota is reserved (before its release date: after it, the waiting list is
+    promoted in its own order) and only into a seat the quota has left.
+    """
+    today = _today(today)
+    cohort = _lock_cohort(enrolment.cohort_id)
+    enrolment = Enrolment.objects.select_related("person__organisation", "person__user").get(
+        pk=enrolment.pk
+    )
+    enrolment.cohort = cohort
+    into_quota_check(enrolment=enrolment, partner=partner, today=today)
+    waited_at = enrolment.waiting_position
+    enrolment.partner = partner
+    enrolment.status = EnrolmentStatus.CONFIRMED
+    enrolment.waiting_position = None
+    enrolment.save(update_fields=["partner", "status", "waiting_position", "updated_at"])
+    _renumber_waiting(cohort)
+    audit_log(
+        actor=actor,
+        action="enrolment.promote",
+        obj=enrolment,
+        project=cohort.activity.project,
+        summary=partner.organisation.name,
+        data={"into_quota_of": partner.pk, "waiting_position": waited_at},
+    )
+    if notify:
+        notifications.notify(enrolment, "promoted", **_set_password_context(enrolment.person))
+    return enrolment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kvalis.enrolment import message_views, views
+from kvalis.enrolment import import_views, message_views, views
 
 app_name = "enrolment"
 
@@ -53,7 +53,7 @@ urlpatterns = [
     ),
     path(
         "projects/<slug:code>/enrolment/cohorts/<int:cohort_pk>/import/",
-        views.import_upload,
+        import_views.import_upload,
         name="import_upload",
     ),
     path(
@@ -79,23 +79,50 @@ urlpatterns = [
         name="move",
     ),
     path(
+        "projects/<slug:code>/enrolment/enrolments/<int:enrolment_pk>/into-quota/",
+        views.enrolment_into_quota,
+        name="into_quota",
+    ),
+    path(
         "projects/<slug:code>/enrolment/imports/<int:import_pk>/",
-        views.import_detail,
+        import_views.import_detail,
         name="import_detail",
     ),
     path(
         "projects/<slug:code>/enrolment/imports/<int:import_pk>/progress/",
-        views.import_progress,
+        import_views.import_progress,
         name="import_progress",
     ),
     path(
         "projects/<slug:code>/enrolment/imports/<int:import_pk>/confirm/",
-        views.import_confirm,
+        import_views.import_confirm,
         name="import_confirm",
     ),
     path(
         "projects/<slug:code>/enrolment/imports/<int:import_pk>/retry/",
-        views.import_retry,
+        import_views.import_retry,
         name="import_retry",
+    ),
+    path(
+        "projects/<slug:code>/enrolment/imports/<int:import_pk>/rows-to-fix.xlsx",
+        import_views.import_rows_to_fix,
+        name="import_rows_to_fix",
+    ),
+    path(
+        "projects/<slug:code>/enrolment/import-template.xlsx",
+        import_views.import_template,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path(
+        "projects/<slug:code>/enrolment/import-template.csv",
+        import_views.import_template,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "projects/<slug:code>/enrolment/cohorts/<int:cohort_pk>/held-mail/send/",
+        import_views.held_mail_send,
+        name="held_mail_send",
     ),
 ]

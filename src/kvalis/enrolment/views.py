@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext, pgettext
+from django.views.decorators.http import require_http_methods
 
 from kvalis.access import Perm, ProjectAccess, get_project_access
 from kvalis.accounts.services import set_password_url
@@ -20,21 +20,17 @@ from kvalis.enrolment.forms import (
     CatalogueFilterForm,
     CohortSettingsForm,
     CorrectionForm,
-    MappingForm,
     MoveForm,
+    NewEmployeeForm,
     NominateForm,
     QuotaForm,
     RosterFilterForm,
-    UploadForm,
 )
 from kvalis.enrolment.models import (
     CalendarToken,
     Enrolment,
     EnrolmentConfirmation,
     EnrolmentStatus,
-    ImportBatch,
-    ImportRowAction,
-    ImportStatus,
     Quota,
 )
 from kvalis.enrolment.rules import audience_summary
@@ -43,6 +39,7 @@ from kvalis.enrolment.selectors import (
     cohort_seats,
     my_enrolments,
     open_cohorts,
+    partner_quota,
     quota_used,
     registration_of,
     roster,
@@ -53,7 +50,7 @@ from kvalis.lib.collation import lt_order
 from kvalis.lib.confirm import confirmation_page
 from kvalis.lib.exports import content_disposition, csv_response, download_name, xlsx_response
 from kvalis.lib.grammar import agree
-from kvalis.people.models import PositionCategory
+from kvalis.projects.forms import add_errors
 from kvalis.projects.models import Activity, Cohort, Partner, Session
 
 
@@ -449,10 +446,18 @@ def cohorts(request: HttpRequest, code: str) -> HttpResponse:
             .annotate(n=Count("id"))
             .values_list("cohort_id", "n")
         )
+        today = timezone.localdate()
         for cohort in rows:
             cohort.my_quota = quotas.get(cohort.pk)
             cohort.my_used = used.get(cohort.pk, 0)
-    imports_ = _batches(access).select_related("cohort__activity").defer("rows", "results")[:10]
+            # Unused seats are the partner's alone until the release date, then everyone's.
+            cohort.my_reserved = cohort.my_quota is not None and cohort.my_quota.is_reserved(today)
+            cohort.my_free = (
+                max(0, cohort.my_quota.seats - cohort.my_used) if cohort.my_reserved else 0
+            )
+    imports_ = (
+        imports.batches_for(access).select_related("cohort__activity").defer("rows", "results")[:10]
+    )
     return render(
         request,
         "enrolment/cohorts.html",
@@ -515,6 +520,7 @@ def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse
             statuses=EnrolmentStatus.choices,
             can_enrol=access.can(Perm.ENROL),
             ended=cohort_has_ended(cohort),
+            held_mail=imports.held_mail(access, cohort).count() if access.can(Perm.ENROL) else 0,
         ),
     )
 
@@ -637,47 +643,170 @@ def cohort_settings(request: HttpRequest, code: str, cohort_pk: int) -> HttpResp
     )
 
 
-@login_required
-def nominate(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
-    access = get_project_access(request.user, code, Perm.ENROL)
-    cohort = access.get_cohort(cohort_pk)
+def _nomination_people(access: ProjectAccess, cohort: Cohort) -> QuerySet:
+    """The people this user may nominate into the cohort: those they may see, not yet in it."""
     already = Enrolment.objects.filter(cohort=cohort, status__in=services.ACTIVE).values(
         "person_id"
     )
-    people = (
+    return (
         access.people()
         .exclude(pk__in=already)
         .select_related("organisation")
         .order_by(*lt_order("last_name", "first_name"))
     )
-    form = NominateForm(
-        request.POST or None,
-        people=people,
-        partners=_partners(access),
-        can_override=access.is_coordinator,
+
+
+@login_required
+def nominate(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
+    """Enrol a person: one already recorded ("existing"), or a new employee added to their
+    employer's staff and enrolled at once ("new"). A partner coordinator also sees the quota."""
+    access = get_project_access(request.user, code, Perm.ENROL)
+    cohort = access.get_cohort(cohort_pk)
+    people = _nomination_people(access, cohort)
+    own_partner = access.partner if access.is_partner else None
+    bound = request.POST if request.method == "POST" else None
+    adding = bound is not None and bound.get("form") == "new"
+    options = {"partners": _partners(access), "can_override": access.is_coordinator}
+    form = NominateForm(None if adding else bound, people=people, **options)
+    employers = services.nomination_employers(project=access.project, partner=own_partner)
+    new_form = NewEmployeeForm(
+        bound if adding else None,
+        employers=employers.order_by(*lt_order("name"), "pk"),
+        **options,
     )
-    if request.method == "POST" and form.is_valid():
-        partner = access.partner if access.is_partner else form.cleaned_data.get("partner")
+    enrolment = None
+    if bound is not None and not adding and form.is_valid():
         try:
             enrolment = services.enrolment_nominate(
                 actor=request.user,
                 cohort=cohort,
                 person=form.cleaned_data["person"],
-                partner=partner,
+                partner=own_partner or form.cleaned_data.get("partner"),
                 enforce_quota=access.is_partner,
                 override_reason=form.cleaned_data.get("override_reason", ""),
             )
         except ValidationError as error:
             for message in _errors(error):
                 form.add_error(None, message)
+    if adding and new_form.is_valid():
+        data = new_form.cleaned_data
+        try:
+            enrolment = services.enrolment_nominate_new_person(
+                actor=request.user,
+                cohort=cohort,
+                organisation=data["organisation"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+                position=data["position"],
+                position_category=data["position_category"],
+                partner=own_partner or data.get("partner"),
+                enforce_quota=access.is_partner,
+                override_reason=data.get("override_reason", ""),
+            )
+        except services.DuplicatePerson as error:
+            new_form.add_error(None, error.messages)
+            if people.filter(pk=error.person.pk).exists():
+                # Ready to nominate the person already recorded, one click away.
+                form = NominateForm(initial={"person": error.person.pk}, people=people, **options)
+        except ValidationError as error:
+            add_errors(new_form, error)
+    if enrolment is not None:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {"name": enrolment.person.full_name, "status": enrolment.get_status_display()},
+        )
+        if access.is_partner:
+            return redirect("enrolment:nominate", code=code, cohort_pk=cohort.pk)
+        return redirect("enrolment:roster", code=code, cohort_pk=cohort.pk)
+    quota = None
+    if access.is_partner:
+        quota = partner_quota(cohort, access.partner, people=access.people())
+    return render(
+        request,
+        "enrolment/nominate.html",
+        _context(access, cohort=cohort, form=form, new_form=new_form, quota=quota, adding=adding),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_into_quota(request: HttpRequest, code: str, enrolment_pk: int) -> HttpResponse:
+    """Move one of the partner's own people from the waiting list into an unused seat of the
+    partner's quota: a page that says what will happen, then a POST."""
+    access = get_project_access(request.user, code, Perm.ENROL)
+    enrolment = get_object_or_404(
+        _enrolments(access).select_related(
+            "person__organisation", "cohort__activity__project", "partner__organisation"
+        ),
+        pk=enrolment_pk,
+    )
+    partner = access.partner if access.is_partner else services.quota_partner_of(enrolment)
+    cohort = enrolment.cohort
+    name = enrolment.person.full_name
+    if access.is_partner:
+        back = reverse("enrolment:nominate", args=[code, cohort.pk])
+    else:
+        back = reverse("enrolment:roster", args=[code, cohort.pk])
+    if request.method == "POST":
+        try:
+            services.enrolment_take_into_quota(
+                actor=request.user, enrolment=enrolment, partner=partner
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors(error)))
         else:
             messages.success(
                 request,
-                _("%(name)s: %(status)s.")
-                % {"name": enrolment.person.full_name, "status": enrolment.get_status_display()},
+                _(
+                    "%(name)s took a seat of the quota of %(organisation)s: the enrolment is "
+                    "confirmed."
+                )
+                % {"name": name, "organisation": partner.organisation.name},
             )
-            return redirect("enrolment:roster", code=code, cohort_pk=cohort.pk)
-    return render(request, "enrolment/nominate.html", _context(access, cohort=cohort, form=form))
+        return redirect(back)
+    error = None
+    try:
+        quota = services.into_quota_check(enrolment=enrolment, partner=partner)
+    except ValidationError as refused:
+        error = " ".join(_errors(refused))
+    points = [
+        _("%(activity)s — %(cohort)s · %(status)s")
+        % {
+            "activity": cohort.activity.title,
+            "cohort": cohort.name,
+            "status": enrolment.get_status_display(),
+        }
+    ]
+    if error is None:
+        free = quota.seats - quota_used(cohort, partner.pk)
+        points += [
+            ngettext(
+                "%(organisation)s has %(free)s unused reserved seat in this cohort: %(name)s "
+                "takes it and is confirmed at once; the others on the waiting list move up.",
+                "%(organisation)s has %(free)s unused reserved seats in this cohort: %(name)s "
+                "takes one and is confirmed at once; the others on the waiting list move up.",
+                free,
+            )
+            % {"organisation": partner.organisation.name, "free": free, "name": name},
+            _("%(name)s gets an e-mail that a seat is theirs.") % {"name": name},
+        ]
+    return confirmation_page(
+        request,
+        access=access,
+        tab="enrolment",
+        heading=_("Move %(name)s into the quota?") % {"name": name},
+        points=points,
+        submit_label=_("Move into the quota"),
+        cancel_url=back,
+        crumbs=[
+            (reverse("enrolment:cohorts", args=[code]), _("Enrolment")),
+            (reverse("enrolment:roster", args=[code, cohort.pk]), cohort.name),
+        ],
+        error=error,
+    )
 
 
 ACTIONS = {
@@ -821,131 +950,3 @@ def enrolment_move(request: HttpRequest, code: str, enrolment_pk: int) -> HttpRe
         "enrolment/move.html",
         _context(access, enrolment=enrolment, cohort=enrolment.cohort, form=form),
     )
-
-
-# --- bulk import ------------------------------------------------------------------------------
-
-
-def _batches(access: ProjectAccess) -> QuerySet[ImportBatch]:
-    queryset = ImportBatch.objects.filter(project=access.project, cohort__in=access.cohorts())
-    if access.is_partner:
-        queryset = queryset.filter(created_by=access.user)
-    elif not access.is_coordinator:
-        queryset = queryset.none()
-    return queryset
-
-
-@login_required
-def import_upload(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse:
-    access = get_project_access(request.user, code, Perm.ENROL)
-    cohort = access.get_cohort(cohort_pk)
-    form = UploadForm(request.POST or None, request.FILES or None, partners=_partners(access))
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        partner = access.partner if access.is_partner else form.cleaned_data.get("partner")
-        try:
-            batch = imports.import_create(
-                actor=request.user,
-                project=access.project,
-                cohort=cohort,
-                partner=partner,
-                name=upload.name,
-                data=upload,
-            )
-        except ValidationError as error:
-            for message in _errors(error):
-                form.add_error("file", message)
-        else:
-            return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
-    return render(
-        request, "enrolment/import_upload.html", _context(access, cohort=cohort, form=form)
-    )
-
-
-@login_required
-def import_detail(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
-    access = get_project_access(request.user, code, Perm.ENROL)
-    batch = get_object_or_404(
-        _batches(access).select_related("cohort__activity", "partner__organisation").defer("rows"),
-        pk=import_pk,
-    )
-    form = None
-    mappable = (ImportStatus.MAPPING, ImportStatus.VALIDATED, ImportStatus.FAILED)
-    if batch.status in mappable and batch.header:  # a file that could not be read has none
-        form = MappingForm(request.POST or None, header=batch.header, initial_mapping=batch.mapping)
-        if request.method == "POST" and form.is_valid():
-            try:
-                imports.import_map(actor=request.user, batch=batch, mapping=form.mapping())
-            except ValidationError as error:
-                for message in _errors(error):
-                    form.add_error(None, message)
-            else:
-                return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
-    rows = []
-    if batch.status == ImportStatus.VALIDATED:
-        categories = dict(PositionCategory.choices)
-        actions = dict(ImportRowAction.choices)
-        only_errors = request.GET.get("errors") == "1"
-        for result in batch.results:
-            if only_errors and not result["errors"]:
-                continue
-            cells = [result["data"].get(name, "") for name in imports.FIELDS]
-            cells[-1] = categories.get(cells[-1], cells[-1])
-            rows.append(
-                {
-                    "number": result["number"],
-                    "cells": cells,
-                    "errors": result["errors"],
-                    "action": actions.get(result["action"], ""),
-                }
-            )
-    return render(
-        request,
-        "enrolment/import_detail.html",
-        _context(
-            access,
-            batch=batch,
-            cohort=batch.cohort,
-            form=form,
-            rows=rows,
-            fields=list(imports.FIELDS.items()),
-            only_errors=request.GET.get("errors") == "1",
-        ),
-    )
-
-
-@login_required
-def import_progress(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
-    access = get_project_access(request.user, code, Perm.ENROL)
-    batch = get_object_or_404(_batches(access).defer("rows", "results"), pk=import_pk)
-    response = render(
-        request, "enrolment/_import_progress.html", {"batch": batch, "project": access.project}
-    )
-    if request.htmx and (batch.status not in ImportBatch.RUNNING or batch.is_interrupted()):
-        # Done (or its worker died): reload the whole page to show the result or the retry.
-        response["HX-Refresh"] = "true"
-    return response
-
-
-@login_required
-@require_POST
-def import_confirm(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
-    access = get_project_access(request.user, code, Perm.ENROL)
-    batch = get_object_or_404(_batches(access), pk=import_pk)
-    try:
-        imports.import_confirm(actor=request.user, batch=batch)
-    except ValidationError as error:
-        messages.error(request, " ".join(_errors(error)))
-    return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)
-
-
-@login_required
-@require_POST
-def import_retry(request: HttpRequest, code: str, import_pk: int) -> HttpResponse:
-    access = get_project_access(request.user, code, Perm.ENROL)
-    batch = get_object_or_404(_batches(access).defer("rows", "results"), pk=import_pk)
-    try:
-        imports.import_retry(actor=request.user, batch=batch)
-    except ValidationError as error:
-        messages.error(request, " ".join(_errors(error)))
-    return redirect("enrolment:import_detail", code=code, import_pk=batch.pk)

@@ -1,8 +1,12 @@
 """Downloads: spreadsheet exports (XLSX, CSV) safe against formula injection, and the file name
 every download (exports, PDFs, calendars) is sent with.
 
-A cell whose text starts with = + - @ tab or carriage return would be run as a formula by Excel
-or LibreOffice; such text is prefixed with an apostrophe, which both show as plain text.
+XLSX cells are typed (`xlsx_cell`): text is a text cell, which Excel and LibreOffice never run
+as a formula whatever it starts with, so it is written as it is ("+37061200005",
+"-specialistė") and reads back the same; dates are dates shown as yyyy-mm-dd, amounts numbers
+shown with two decimals, whole numbers numbers. A CSV cell has no type: one whose text starts
+with = + - @ tab or carriage return would be run as a formula by a spreadsheet opening the
+file, so it is prefixed with an apostrophe (`safe_cell`), which a spreadsheet shows as text.
 
 File names are in the user's language and keep their letters: `UTENA-KT-2014-dalyviai.csv`,
 `UTENA-KT-2014-galutinė-ataskaita.pdf`, `pažymėjimas-UVB-2014-0001.pdf`. They are built with
@@ -20,10 +24,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import quote
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel's number formats are locale-neutral: "," and "." are shown as the reader's locale
+# writes them (25 000,00 in Lithuanian).
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+AMOUNT_FORMAT = "#,##0.00"
+WHOLE_NUMBER_FORMAT = "0"
 
 
 def safe_cell(value):
@@ -84,20 +95,48 @@ def _shorten(text: str, limit: int) -> str:
     return (cut or text[:limit]).rstrip(" ,;–-")
 
 
-def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """One or more sheets: {"Dalyviai": (header, rows)}. Numbers stay numbers."""
-    from openpyxl import Workbook
+def xlsx_cell(sheet, value, *, bold: bool = False):
+    """One typed cell for `sheet.append()` (a normal or a write-only sheet): text as a text
+    cell (never a formula, so no apostrophe), a date as a date (yyyy-mm-dd), a date and time in
+    Vilnius time (Excel has no time zones), a Decimal as an amount (#,##0.00), an int as a
+    whole number, None as an empty cell."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value, timezone.get_default_timezone())
+        value = value.replace(microsecond=0)
+    elif value is not None and not isinstance(value, (date, Decimal, int, float)):
+        value = str(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # openpyxl takes text starting with "=" for a formula; a text cell is what it is.
+        cell.data_type = "s"
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, Decimal):
+        cell.number_format = AMOUNT_FORMAT
+    elif isinstance(value, int) and not isinstance(value, bool):
+        cell.number_format = WHOLE_NUMBER_FORMAT
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """One or more sheets: {"Dalyviai": (header, rows)}, every cell typed (`xlsx_cell`)."""
+    from openpyxl import Workbook
 
     workbook = Workbook(write_only=False)
     workbook.remove(workbook.active)
     for title, (header, rows) in sheets.items():
         sheet = workbook.create_sheet(title=sheet_name(title, taken=workbook.sheetnames))
-        sheet.append([safe_cell(str(h)) for h in header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet.append([xlsx_cell(sheet, str(h), bold=True) for h in header])
         for row in rows:
-            sheet.append([safe_cell(_plain(v)) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

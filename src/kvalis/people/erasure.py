@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from kvalis import ownership
 from kvalis.audit.models import AuditEntry
 from kvalis.audit.services import audit_log
+from kvalis.certificates.models import HOLDER_WITHHELD_KEY
 from kvalis.outbox.services import outbox_purge_unsent
 from kvalis.people.models import (
     OPEN_ERASURE_STATUSES,
@@ -44,9 +45,6 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 # Enrolments that still run: the person is expected in a cohort that has not ended.
 OPEN_ENROLMENT_STATUSES = ("applied", "confirmed", "waiting")
-
-# What certificates carry once their holder was erased (in `Certificate.data`).
-HOLDER_WITHHELD_KEY = "holder_name_withheld"
 
 
 def pseudonym_code(person: Person) -> str:
@@ -202,6 +200,7 @@ def person_erase(
     """Pseudonymise the person, keeping their training record. Refused while an enrolment of
     theirs runs (a cohort that has not ended): it must end or be cancelled first."""
     from kvalis.certificates.models import Certificate
+    from kvalis.credentials.services import on_holder_withheld
     from kvalis.enrolment.models import CalendarToken, Enrolment, EnrolmentStatus
     from kvalis.visits.models import Traveller
 
@@ -264,6 +263,9 @@ def person_erase(
             default_storage.delete(certificate.pdf.name)
             certificate.pdf = ""
         certificate.save(update_fields=["participant_name", "data", "pdf"])
+    # The stored credentials carry a hash of the old e-mail (and maybe the name): signed again
+    # now, in this transaction, so no download after the erasure can link them to the person.
+    on_holder_withheld(certificates)
 
     _scrub_audit_summaries(person, old_name, pseudonym, certificates)
 

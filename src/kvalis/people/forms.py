@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kvalis.organisations.geo import Municipality
 from kvalis.people.models import Person
+from kvalis.people.rules import PersonRulesMixin
 from kvalis.projects.forms import OrganisationChoiceField, ServiceModelForm
 
 
-class PersonForm(ServiceModelForm):
+class PersonForm(PersonRulesMixin, ServiceModelForm):
     organisation = OrganisationChoiceField(label=_("Employer"), queryset=None)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from kvalis import ownership
 from kvalis.audit.services import audit_log
 from kvalis.organisations.models import Organisation
+from kvalis.people import rules
 from kvalis.people.models import Person
 
 PERSON_FIELDS = {
@@ -23,15 +24,25 @@ PERSON_FIELDS = {
 }
 
 
+# The fields `kvalis.people.rules` checks and normalises (names, e-mail, phone, position).
+RULED_FIELDS = ("first_name", "last_name", "email", "phone", "position")
+
+
 def person_validate(person: Person) -> None:
     """What a person must satisfy beyond its fields (also used by the admin's form)."""
+    _apply_rules(person, RULED_FIELDS)
     _validate_person(person)
 
 
+def _apply_rules(person: Person, names) -> None:
+    """The person's `names` fields checked and normalised by `kvalis.people.rules`: one error
+    per field, nothing changed when any is wrong."""
+    cleaned = rules.clean_person_fields({name: getattr(person, name) for name in names})
+    for name, value in cleaned.items():
+        setattr(person, name, value)
+
+
 def _validate_person(person: Person) -> None:
-    person.first_name = " ".join(person.first_name.split())
-    person.last_name = " ".join(person.last_name.split())
-    person.email = person.email.strip()
     if person.email:
         taken = Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk)
         if taken.exists():
@@ -75,7 +86,10 @@ def person_create(
         position_category=position_category,
         user=user,
     )
-    person.email_verified = bool(email) and (actor is None or ownership.keeps(actor, organisation))
+    _apply_rules(person, RULED_FIELDS)
+    person.email_verified = bool(person.email) and (
+        actor is None or ownership.keeps(actor, organisation)
+    )
     _validate_person(person)
     person.full_clean()
     person.save()
@@ -101,6 +115,14 @@ def person_update(*, actor, person: Person, project=None, **fields: Any) -> Pers
     unknown = set(fields) - PERSON_FIELDS
     if unknown:
         raise TypeError(f"Unknown fields for Person: {sorted(unknown)}")
+    # Only what is being changed meets the rules: a record from before them (a phone nobody
+    # could read as a number) stays as it is until someone changes that field.
+    given = {
+        name: value
+        for name, value in fields.items()
+        if name in RULED_FIELDS and value != getattr(person, name)
+    }
+    fields = {**fields, **rules.clean_person_fields(given)}
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     if "user" in changed and actor is not None and not actor.is_superuser:
         raise ValidationError(_("Only a site administrator links a person to a login."))

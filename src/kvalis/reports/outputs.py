@@ -445,25 +445,17 @@ def _join_and_number(parts: list[bytes], target: BinaryIO) -> None:
 
 def write_xlsx(target: BinaryIO, title: str, header: list[str], rows: Iterable) -> None:
     """One sheet, rows streamed to `target` (openpyxl's write-only mode keeps no cells in
-    memory); safe against formula injection as `kvalis.lib.exports`, numbers stay numbers."""
+    memory); cells typed as `kvalis.lib.exports.xlsx_cell` (text never a formula)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
-    from kvalis.lib.exports import _plain, safe_cell
+    from kvalis.lib.exports import xlsx_cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_name(title))
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=safe_cell(str(text)))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
+    sheet.append([xlsx_cell(sheet, str(text), bold=True) for text in header])
     for row in rows:
-        sheet.append([safe_cell(_plain(value)) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     workbook.save(target)
 
 
