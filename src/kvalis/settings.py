@@ -58,6 +58,9 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Encrypts the certificate issuers' signing keys at rest (kvalis.credentials.keys). Defaults to
+# SECRET_KEY; set it apart in production so that SECRET_KEY can change without the keys going.
+CREDENTIALS_KEY = envstr("CREDENTIALS_KEY", "") or SECRET_KEY
 # Proxies whose X-Real-IP header names the client (nginx on the same host: 127.0.0.1). Any
 # client may send the header, so with none listed it is never believed (kvalis.lib.throttle).
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
@@ -98,6 +101,7 @@ INSTALLED_APPS = [
     "kvalis.enrolment",
     "kvalis.attendance",
     "kvalis.certificates",
+    "kvalis.credentials",
     "kvalis.surveys",
     "kvalis.budget",
     "kvalis.visits",

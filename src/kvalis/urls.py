@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("kvalis.enrolment.urls")),
     path("", include("kvalis.attendance.urls")),
     path("", include("kvalis.certificates.urls")),
+    path("", include("kvalis.credentials.urls")),
+    path("", include("kvalis.credentials.urls_pages")),
     path("", include("kvalis.surveys.urls")),
     path("", include("kvalis.budget.urls")),
     path("", include("kvalis.visits.urls")),

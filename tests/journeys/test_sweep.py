@@ -50,7 +50,7 @@ ID_SEGMENT = re.compile(
 # The demo project (the seed case, with the most data) is crawled before anything else.
 FIRST = f"/projects/{data.PROJECT_CODE}/"
 
-DOWNLOADS = re.compile(r"\.(pdf|xlsx|csv|ics|json|svg|png|jpe?g|zip|txt|xml)$", re.IGNORECASE)
+DOWNLOADS = re.compile(r"\.(pdf|xlsx|csv|ics|json|jwt|svg|png|jpe?g|zip|txt|xml)$", re.IGNORECASE)
 SKIPPED_PATHS = re.compile(
     r"^/(accounts/logout|admin/|static/|media/|i18n/|api/(?!tokens/$))"
     r"|/(download|export|schema)/?$"

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from kvalis.certificates.models import HOLDER_WITHHELD_KEY
+
 
 def _local_date(moment):
     return timezone.localtime(moment).date() if moment else None
@@ -117,8 +119,8 @@ def certificate(c, replacement) -> dict:
         "status": c.status,
         "valid": c.status == "valid",
         # Blank once the holder had their data erased; the certificate stays valid.
-        "participant_name": "" if d.get("holder_name_withheld") else c.participant_name,
-        "holder_name_withheld": bool(d.get("holder_name_withheld")),
+        "participant_name": "" if d.get(HOLDER_WITHHELD_KEY) else c.participant_name,
+        "holder_name_withheld": bool(d.get(HOLDER_WITHHELD_KEY)),
         "activity_title": d.get("activity_title", ""),
         "project_title": d.get("project_title", ""),
         "academic_hours": decimal(c.hours),

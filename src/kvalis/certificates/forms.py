@@ -1,3 +1,6 @@
+import json
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +82,94 @@ class VerifyForm(forms.Form):
         max_length=64,
         help_text=_("The code printed under the QR code, e.g. ABCD EFGH IJKL MNOP."),
     )
+
+
+CREDENTIAL_MAX_BYTES = 1024 * 1024  # a credential is a few kilobytes, a baked badge some 50
+_COMPACT_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+class CredentialForm(forms.Form):
+    """A digital credential to verify: pasted (a JWT or JSON) or a file (.jwt, .json, or a
+    baked badge .png, whose credential is read out). `cleaned_data["data"]` is the text."""
+
+    credential = forms.CharField(
+        label=_("Paste the credential"),
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("The signed credential (a JWT: eyJ…) or its JSON."),
+    )
+    file = forms.FileField(
+        label=_("Or choose a file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jwt,.json,.png"}),
+        help_text=_("A credential file (.jwt, .json) or a badge image (.png), at most 1 MB."),
+    )
+
+    def clean(self):
+        from kvalis.credentials import baking
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        text, upload = cleaned.get("credential") or "", cleaned.get("file")
+        if text and upload:
+            raise forms.ValidationError(_("Paste a credential or choose a file, not both."))
+        if not text and not upload:
+            raise forms.ValidationError(_("Paste a credential or choose a file to verify."))
+        field = "file" if upload else "credential"
+        content = upload.read(CREDENTIAL_MAX_BYTES + 1) if upload else text.encode("utf-8")
+        if len(content) > CREDENTIAL_MAX_BYTES:
+            self.add_error(
+                field,
+                _(
+                    "This is larger than 1 MB, and a credential is only a few kilobytes: "
+                    "choose the credential's .jwt or .json file or its badge image."
+                ),
+            )
+            return cleaned
+        if baking.is_png(content):
+            try:
+                text = baking.extract(content)
+            except baking.BakingError as error:
+                self.add_error(field, error.message)
+                return cleaned
+        elif upload:
+            try:
+                text = content.decode("utf-8-sig").strip()
+            except UnicodeDecodeError:
+                self.add_error(field, NOT_A_CREDENTIAL)
+                return cleaned
+        problem = _shape_problem(text)
+        if problem:
+            self.add_error(field, problem)
+            return cleaned
+        cleaned["data"] = text
+        return cleaned
+
+
+NOT_A_CREDENTIAL = _(
+    "This is not a credential: neither a signed credential (a JWT, three parts separated by "
+    "dots) nor JSON, nor a badge image."
+)
+
+
+def _shape_problem(text: str) -> str | None:
+    """Why `text` cannot be a credential at all (before any signature is looked at), or None."""
+    if _COMPACT_JWT.fullmatch(text):
+        return None
+    if not text.startswith(("{", "[")):
+        return NOT_A_CREDENTIAL
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        return _("The text is not valid JSON (line %(line)s, column %(column)s).") % {
+            "line": getattr(error, "lineno", "?"),
+            "column": getattr(error, "colno", "?"),
+        }
+    if not isinstance(value, dict):
+        return _("The JSON is not a credential: a credential is a JSON object ({…}).")
+    return None
 
 
 class RegisterFilterForm(forms.Form):

@@ -15,6 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Set in a certificate's frozen data once its holder was erased (`kvalis.people.erasure`): the
+# PDF, the verification page and the digital credential then name nobody.
+HOLDER_WITHHELD_KEY = "holder_name_withheld"
+
 PREFIX_VALIDATOR = RegexValidator(
     r"^[A-Z0-9]{1,12}$",
     _("Use 1–12 capital Latin letters or digits, e.g. UVB."),

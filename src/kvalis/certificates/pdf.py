@@ -40,6 +40,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kvalis.certificates.models import HOLDER_WITHHELD_KEY
 from kvalis.lib.pdf import render_html_to_pdf
 from kvalis.lib.qr import qr_svg
 
@@ -67,8 +68,6 @@ LAYOUT = {
 }
 INK = (0.11, 0.17, 0.24)
 BRAND = (0.11, 0.31, 0.48)
-# Set in the frozen data when the holder was erased (`kvalis.people.erasure`).
-HOLDER_WITHHELD_KEY = "holder_name_withheld"
 
 
 def verification_url(code: str) -> str:

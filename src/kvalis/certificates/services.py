@@ -41,6 +41,7 @@ from kvalis.certificates.models import (
 )
 from kvalis.certificates.pdf import academic_hours_text, hours_text
 from kvalis.certificates.selectors import mailable, other_valid_certificate
+from kvalis.credentials import services as credential_services
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Activity, Cohort, Project
 
@@ -268,8 +269,11 @@ def _number_and_insert(
     if len(certificates) == 1:
         certificates[0].full_clean(exclude=["pdf"])
         certificates[0].save()
-        return certificates
-    return Certificate.objects.bulk_create(certificates)
+    else:
+        certificates = Certificate.objects.bulk_create(certificates)
+    # Their Open Badges credentials, signed in the same transaction.
+    credential_services.on_issued(certificates)
+    return certificates
 
 
 def _with_certificates(ids) -> set[int]:
@@ -739,6 +743,8 @@ def certificate_revoke(
         certificate.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         certificate.full_clean(exclude=["pdf"])
         certificate.save(update_fields=[*REVOCATION_FIELDS])
+        # The credential's bit in the status list, published again before this commits.
+        credential_services.on_revoked(certificate)
         audit_log(
             actor=actor,
             action="certificate.revoke",
@@ -823,6 +829,7 @@ def certificate_reissue(
             replaces=old,
         )
         _number_and_insert([new])
+        credential_services.on_replaced(old, new)
         audit_log(
             actor=actor,
             action="certificate.reissue",

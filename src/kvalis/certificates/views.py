@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kvalis import time_rules
 from kvalis.access import Perm, get_project_access
 from kvalis.certificates import services
 from kvalis.certificates.forms import (
     ActivitySettingsForm,
+    CredentialForm,
     IssuerForm,
     ReasonForm,
     RegisterFilterForm,
@@ -37,7 +38,11 @@ from kvalis.certificates.selectors import (
     project_certificates,
     require_register,
 )
+from kvalis.credentials.pages import credential_claims
+from kvalis.credentials.pages import links as credential_links
+from kvalis.credentials.services import verify_credential
 from kvalis.enrolment.models import EnrolmentStatus
+from kvalis.lib import throttle
 from kvalis.lib.collation import lt_order
 from kvalis.lib.exports import csv_response, download_name, pdf_response, xlsx_response
 from kvalis.lib.pdf import render_pdf
@@ -76,14 +81,46 @@ def _form_errors(form, error: ValidationError) -> None:
 # --- public verification ------------------------------------------------------------------------
 
 
+# Verifying a pasted or uploaded credential: per client address, so many a quarter of an hour.
+CREDENTIAL_LIMIT = 30
+CREDENTIAL_WINDOW = 15 * 60
+
+
+@require_http_methods(["GET", "POST"])
 def verify_form(request: HttpRequest) -> HttpResponse:
+    """By code (GET, to the certificate's page), or a digital credential (POST: pasted or a
+    file), verified here and now; nothing is stored."""
     form = VerifyForm(request.GET or None)
     if form.is_valid():
         code = services.normalise_code(form.cleaned_data["code"])
         if code:
             return redirect("certificates:verify", verification_code=code)
         form.add_error("code", _("Type the code printed on the certificate."))
-    return render(request, "certificates/verify_form.html", {"form": form})
+    context = {"form": form, "credential_form": CredentialForm(), "verification": None}
+    status = 200
+    if request.method == "POST":
+        status = _verify_credential(request, context)
+    return render(request, "certificates/verify_form.html", context, status=status)
+
+
+def _verify_credential(request: HttpRequest, context: dict) -> int:
+    who = throttle.client_ip(request)
+    if throttle.is_blocked("verify-credential", who, limit=CREDENTIAL_LIMIT):
+        messages.error(request, throttle.TOO_MANY)
+        return 429
+    throttle.record("verify-credential", who, window=CREDENTIAL_WINDOW)
+    form = CredentialForm(request.POST, request.FILES)
+    context["credential_form"] = form
+    if not form.is_valid():
+        return 400
+    verification = verify_credential(form.cleaned_data["data"])
+    certificate = verification.certificate
+    context.update(
+        verification=verification,
+        claims=credential_claims(verification.credential),
+        replacement=certificate and getattr(certificate, "replaced_by", None),
+    )
+    return 200
 
 
 def verify(request: HttpRequest, verification_code: str) -> HttpResponse:
@@ -102,7 +139,15 @@ def verify(request: HttpRequest, verification_code: str) -> HttpResponse:
     return render(
         request,
         "certificates/verify.html",
-        {"certificate": certificate, "d": certificate.data, "replacement": replacement},
+        {
+            "certificate": certificate,
+            "d": certificate.data,
+            "replacement": replacement,
+            # The credential by code, as this page shows the certificate (kvalis.credentials.pages).
+            "credential_links": credential_links(certificate, place="public")
+            if certificate.status == CertificateStatus.VALID
+            else None,
+        },
     )
 
 
@@ -545,6 +590,7 @@ def detail(request: HttpRequest, code: str, certificate_pk: int) -> HttpResponse
             other_valid=other_valid_certificate(certificate),
             revoke_form=RevokeForm(prefix="revoke"),
             reissue_form=ReasonForm(prefix="reissue"),
+            credential_links=credential_links(certificate, place="project", code=code),
         ),
     )
 

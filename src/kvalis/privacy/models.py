@@ -11,10 +11,13 @@ class Purpose(models.TextChoices):
     APPLICATION_NOTICE = "application_notice", _("privacy notice of the application form")
     # Consent in the GDPR sense (art. 6(1)(a)): given freely, withdrawn at any time.
     STUDY_VISIT_PHOTOS = "study_visit_photos", _("photographs during a study visit")
+    # The holder's name in their digital credentials (`kvalis.credentials`); without it a
+    # credential identifies the holder only by a salted hash of their e-mail.
+    CREDENTIAL_NAME = "credential_name", _("my name in my digital credentials")
 
 
 # Purposes whose records are consent that may be withdrawn; the rest are acknowledgements.
-WITHDRAWABLE = (Purpose.STUDY_VISIT_PHOTOS,)
+WITHDRAWABLE = (Purpose.STUDY_VISIT_PHOTOS, Purpose.CREDENTIAL_NAME)
 
 
 class Source(models.TextChoices):
@@ -80,6 +83,11 @@ class Consent(models.Model):
                 fields=["person", "purpose", "study_visit"],
                 condition=Q(withdrawn_at__isnull=True, study_visit__isnull=False),
                 name="privacy_consent_one_active_per_visit",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(withdrawn_at__isnull=True, purpose="credential_name"),
+                name="privacy_consent_one_active_credential_name",
             ),
         ]
 

@@ -45,7 +45,8 @@ def my_traveller(user, traveller_pk: int) -> Traveller:
 
 
 def consents_page(person: Person) -> dict:
-    """The person's consents, and the study visits they may still give photo consent for."""
+    """The person's consents, the study visits they may still give photo consent for, and
+    whether their name is written into their digital credentials."""
     consents = list(
         Consent.objects.filter(person=person).select_related("study_visit").order_by("-given_at")
     )
@@ -59,4 +60,20 @@ def consents_page(person: Person) -> dict:
         for t in Traveller.objects.filter(person=person).select_related("visit__activity")
         if t.visit_id not in active_visits
     ]
-    return {"consents": consents, "photo_places": places}
+    name_in_credentials = any(
+        c.purpose == Purpose.CREDENTIAL_NAME and c.withdrawn_at is None for c in consents
+    )
+    return {
+        "consents": consents,
+        "photo_places": places,
+        "name_in_credentials": name_in_credentials,
+    }
+
+
+def name_in_credentials(user) -> bool:
+    """Has the user agreed that their name is written into their digital credentials?"""
+    if not user.is_authenticated:
+        return False
+    return Consent.objects.filter(
+        person__user=user, purpose=Purpose.CREDENTIAL_NAME, withdrawn_at__isnull=True
+    ).exists()

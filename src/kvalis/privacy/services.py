@@ -79,6 +79,50 @@ def photo_consent_give(*, traveller, actor, language: str = "lt") -> Consent:
 
 
 @transaction.atomic
+def credential_name_consent_give(*, person: Person, actor, language: str = "lt") -> Consent:
+    """The person agrees that their name is written into their digital credentials (from
+    "My consents"). Their credentials already stored are signed again with the name."""
+    from kvalis.credentials.services import resign_for_person
+
+    if person.user_id is None or actor is None or person.user_id != actor.pk:
+        # Consent is the person's own: nobody gives it on their behalf.
+        raise ValidationError(_("Only the holder of the certificates can give this consent."))
+    # Lock the person: the check below and the insert are one step for two requests at once.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if Consent.objects.filter(
+        person=person, purpose=Purpose.CREDENTIAL_NAME, withdrawn_at__isnull=True
+    ).exists():
+        raise ValidationError(_("You have already given this consent."))
+    text = texts.credential_name_consent_text(language)
+    consent = Consent(
+        person=person,
+        purpose=Purpose.CREDENTIAL_NAME,
+        source=Source.CONSENTS_PAGE,
+        text_version=texts.CREDENTIAL_NAME_CONSENT_VERSION,
+        language=language if language in texts.PRIVACY_NOTICE_TEMPLATES else "lt",
+        text_sha256=texts.sha256(text),
+        statement=text[:500],
+        given_at=timezone.now(),
+    )
+    consent.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError:  # the same consent, twice at the same moment
+        raise ValidationError(_("You have already given this consent.")) from None
+    audit_log(
+        actor=actor,
+        action="consent.give",
+        obj=consent,
+        organisation=person.organisation,
+        summary=str(consent),
+        data={"purpose": consent.purpose, "version": consent.text_version},
+    )
+    resign_for_person(person)
+    return consent
+
+
+@transaction.atomic
 def consent_withdraw(*, consent: Consent, actor) -> Consent:
     """The person withdraws a consent; the record stays, with the time of withdrawal."""
     consent = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
@@ -104,6 +148,11 @@ def consent_withdraw(*, consent: Consent, actor) -> Consent:
         summary=str(consent),
         data={"purpose": consent.purpose, "version": consent.text_version},
     )
+    if consent.purpose == Purpose.CREDENTIAL_NAME:
+        from kvalis.credentials.services import resign_for_person
+
+        # The next download of each credential no longer carries the name.
+        resign_for_person(consent.person)
     return consent
 
 

@@ -26,6 +26,17 @@ PHOTO_CONSENT_TEXT = _(
     "published before that stay published."
 )
 
+# Given on "My consents"; read by `kvalis.credentials` when it signs a credential.
+CREDENTIAL_NAME_CONSENT_VERSION = "2026-12-02"
+CREDENTIAL_NAME_CONSENT_TEXT = _(
+    "I agree that my first name and surname are written into the digital credentials (Open "
+    "Badges) of my certificates, so that whoever I show one to can see whose it is. Without "
+    "this consent a credential carries only a coded digest of my e-mail address: the address "
+    "cannot be read from it, and only someone who already knows my address can check that "
+    "the credential is mine. I may withdraw this consent at any time on the “My consents” "
+    "page; credentials downloaded before that do not change."
+)
+
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -48,3 +59,8 @@ def privacy_notice_hash(language: str) -> str:
 def photo_consent_text(language: str) -> str:
     with translation.override(_language(language)):
         return str(PHOTO_CONSENT_TEXT)
+
+
+def credential_name_consent_text(language: str) -> str:
+    with translation.override(_language(language)):
+        return str(CREDENTIAL_NAME_CONSENT_TEXT)

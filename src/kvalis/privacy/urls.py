@@ -18,6 +18,11 @@ urlpatterns = [
         name="photo_consent_give",
     ),
     path(
+        "my/consents/credential-name/",
+        views.credential_name_consent_give,
+        name="credential_name_consent_give",
+    ),
+    path(
         "organisations/<int:organisation_pk>/people/<int:person_pk>/data-export/",
         views.person_export,
         name="person_export",

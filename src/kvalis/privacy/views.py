@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,6 +46,9 @@ def consents(request: HttpRequest) -> HttpResponse:
     if person is not None:
         context.update(selectors.consents_page(person))
         context["photo_text"] = texts.photo_consent_text(translation.get_language() or "lt")
+        context["credential_name_text"] = texts.credential_name_consent_text(
+            translation.get_language() or "lt"
+        )
     return render(request, "privacy/consents.html", context)
 
 
@@ -74,6 +77,29 @@ def photo_consent_give(request: HttpRequest, traveller_pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Consent recorded. You can withdraw it here at any time."))
+    return redirect("privacy:consents")
+
+
+@login_required
+@require_POST
+def credential_name_consent_give(request: HttpRequest) -> HttpResponse:
+    person = selectors.my_person(request.user)
+    if person is None:
+        raise Http404
+    try:
+        services.credential_name_consent_give(
+            person=person, actor=request.user, language=translation.get_language() or "lt"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Consent recorded: your digital credentials now carry your name. You can "
+                "withdraw it here at any time."
+            ),
+        )
     return redirect("privacy:consents")
 
 

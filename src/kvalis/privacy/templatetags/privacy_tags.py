@@ -1,4 +1,5 @@
-"""Privacy links and formats: the notice's version, the keeper's export link, export values."""
+"""Privacy links and formats: the notice's version, the keeper's export link, whether the
+holder's name is in their digital credentials, export values."""
 
 from datetime import datetime
 
@@ -36,6 +37,29 @@ def person_export_link(context, person) -> str:
     return format_html(
         '<p class="actions"><a href="{}">{}</a></p>', url, _("Export the person's data (GDPR)")
     )
+
+
+@register.simple_tag(takes_context=True)
+def credential_name_status(context) -> str:
+    """One line on "My certificates": are the holder's digital credentials named, and where
+    that is changed."""
+    from kvalis.privacy import selectors
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    url = reverse("privacy:consents")
+    if selectors.name_in_credentials(request.user):
+        text = _("Your digital credentials carry your name.")
+        link = _("Withdraw this consent on “My consents”")
+    else:
+        text = _(
+            "Your digital credentials do not carry your name, only a coded digest of your "
+            "e-mail address."
+        )
+        link = _("Agree to include it on “My consents”")
+        url += "#credential-name"
+    return format_html('<p class="help">{} <a href="{}">{}</a></p>', text, url, link)
 
 
 @register.filter
