@@ -4,6 +4,8 @@ issuing organisations keeps both identities' credentials verifying."""
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from openbadgeslib.ob3 import OB3VerificationError
 
 from kvalis.certificates import services as certificates
 from kvalis.certificates.models import Certificate, CertificateStatus
@@ -11,7 +13,9 @@ from kvalis.credentials import services
 from kvalis.credentials.models import Credential, IssuerIdentity
 from kvalis.demo.steps import attendance, core, enrolment
 from kvalis.demo.steps import certificates as certificates_step
+from kvalis.demo.steps.core import LOGINS
 from tests.certificates.conftest import completer
+from tests.credentials.test_open_badges import _tamper, _verify
 from tests.factories import (
     ActivityFactory,
     CertificateFactory,
@@ -21,6 +25,8 @@ from tests.factories import (
     UserFactory,
 )
 
+User = get_user_model()
+
 
 def test_demo_certificates_have_credentials(db, fetch):
     for step in (core, enrolment, attendance, certificates_step):
@@ -28,7 +34,19 @@ def test_demo_certificates_have_credentials(db, fetch):
     assert Certificate.objects.exists()
     assert not Certificate.objects.filter(credential__isnull=True).exists()
     valid = Certificate.objects.filter(status=CertificateStatus.VALID).first()
-    assert services.verify_credential(services.credential_jwt(valid)).status == "valid"
+    token = services.credential_jwt(valid)
+    assert services.verify_credential(token).status == "valid"
+    # The issue's acceptance, on a demo certificate, by code Kvalis did not write, offline:
+    # valid; a tampered copy fails; after revocation the same token verifies as revoked.
+    assert _verify(token, fetch).id == Credential.objects.get(certificate=valid).urn
+    with pytest.raises(OB3VerificationError, match="Invalid signature"):
+        _verify(_tamper(token, name="Magistro diplomas"), fetch)
+    coordinator = User.objects.get(email=LOGINS["coordinator"][0])
+    certificates.certificate_revoke(
+        certificate=valid, actor=coordinator, reason="Klaida", statement="issued_in_error"
+    )
+    with pytest.raises(OB3VerificationError, match="revocation"):
+        _verify(token, fetch)
     replaced = Certificate.objects.get(status=CertificateStatus.REPLACED)
     result = services.verify_credential(services.credential_jwt(replaced))
     assert result.status == "replaced"

@@ -277,7 +277,7 @@ def test_a_pasted_valid_jwt_is_valid_with_every_check_shown(certificate):
     assert "<dd>16</dd>" in page
     # The name is in it only with the holder's consent: here there is none.
     assert "Čepulytė" not in page
-    assert "maiša su atsitiktine druska" in page
+    assert "užkoduota jo el. pašto adreso santrauka" in page
 
 
 def test_a_pasted_enveloped_json_credential_is_valid(certificate):

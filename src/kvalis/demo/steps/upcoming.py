@@ -142,6 +142,7 @@ def _moletai_partner(project: Project) -> Partner:
         contact_name=seed.contact_name,
         contact_email=seed.contact_email,
         covered_organisations=list(seed.covered_organisations.all()),
+        notify=False,
     )
     return services.partnership_accept(actor=partner_user, partner=partner)
 
