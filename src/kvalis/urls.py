@@ -1,6 +1,8 @@
 """Root URLconf. Each app owns its paths; project back-office pages live under /projects/<code>/,
 public pages (catalogue, public project page, certificate verification) outside it."""
 
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -30,6 +32,12 @@ urlpatterns = [
     path("", include("kvalis.privacy.urls")),
     path("api/", include("kvalis.api.urls")),
 ]
+
+# The load benchmark's baseline page, only when it starts the server (benchmarks/bench_load.py).
+if os.environ.get("KVALIS_BENCH_BASELINE") == "1":
+    from kvalis.lib.bench_views import minimal_page
+
+    urlpatterns.append(path("_bench/minimal/", minimal_page))
 
 # Uploaded files (expense scans, certificate PDFs) are never served from MEDIA_URL: each is
 # streamed by a view of its app after the access check.

@@ -179,17 +179,6 @@ def test_confirming_after_applications_closed_is_refused_and_changes_nothing(
     assert enrolment.person.user is None
 
 
-def test_application_form_lists_employers_in_lithuanian_order(db):
-    from kvalis.enrolment.forms import ApplicationForm
-    from tests.factories import OrganisationFactory
-
-    for name in ("Zarasų biblioteka", "Čiurlionio muziejus", "Cirko mokykla", "Dainavos centras"):
-        OrganisationFactory(name=name, type="library")
-    names = [o.name for o in ApplicationForm().fields["organisation"].queryset]
-    wanted = ["Cirko mokykla", "Čiurlionio muziejus", "Dainavos centras", "Zarasų biblioteka"]
-    assert [n for n in names if n in wanted] == wanted
-
-
 @pytest.mark.parametrize(
     ("field", "value"),
     [

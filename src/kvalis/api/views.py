@@ -37,8 +37,7 @@ from kvalis.lib.confirm import confirmation_page
 from kvalis.projects.models import Membership
 from kvalis.projects.selectors import project_activity_tree, project_partners
 from kvalis.reports.forms import ReportFilterForm
-from kvalis.reports.indicators import indicators_json, project_indicators
-from kvalis.reports.views import report_scope
+from kvalis.reports.indicators import access_indicators, indicators_json
 
 PAGE_SIZE = 50
 NEW_TOKEN_KEY = "api_new_token"
@@ -100,7 +99,7 @@ def project_indicators_view(request: HttpRequest, code: str) -> HttpResponse:
     form = ReportFilterForm(
         request.GET if bound else None, project=access.project, show_partner=not access.is_partner
     )
-    data = project_indicators(access.project, filters=form.filters(), scope=report_scope(access))
+    data = access_indicators(access, form.filters())
     return HttpResponse(indicators_json(data), content_type="application/json")
 
 

@@ -17,6 +17,7 @@ from kvalis.attendance.models import (
 from kvalis.audit.services import audit_log
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.projects.models import Session
+from kvalis.reports import figures
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def attendance_record(
     Attendance.objects.bulk_update(
         changed, ["status", "minutes_attended", "method", "recorded_by", "recorded_at"]
     )
+    figures.changed(enrolment_ids=[row.enrolment_id for row in created + changed])
     counts = {status: 0 for status in AttendanceStatus.values}
     for mark in marks:
         counts[mark.status] += 1
@@ -199,6 +201,7 @@ def attendance_check_in(*, session: Session, enrolment: Enrolment, actor, now=No
     row.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     row.full_clean(exclude=["enrolment", "session", "recorded_by"], validate_unique=False)
     row.save()
+    figures.changed(enrolment_ids=[enrolment.pk])
     audit_log(
         actor=actor,
         action="attendance.check_in",

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 
 from kvalis.audit.models import AuditEntry
+from kvalis.reports import figures
 
 
 def audit_log(
@@ -24,6 +25,7 @@ def audit_log(
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    figures.audited(project=project, obj=obj)  # the project's stored indicators are now stale
     return AuditEntry.objects.create(
         actor=actor,
         action=action,

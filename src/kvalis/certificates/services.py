@@ -43,6 +43,7 @@ from kvalis.certificates.pdf import academic_hours_text, hours_text
 from kvalis.certificates.selectors import mailable, other_valid_certificate
 from kvalis.credentials import services as credential_services
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
+from kvalis.lib import public_cache
 from kvalis.projects.models import Activity, Cohort, Project
 
 logger = logging.getLogger(__name__)
@@ -251,11 +252,9 @@ def _build(
     )
 
 
-def _number_and_insert(
-    certificates: list[Certificate], *, with_pdfs: bool = False
-) -> list[Certificate]:
-    """Number the (unsaved) certificates per prefix and year, then insert them (with their PDFs
-    rendered and stored first, when asked). Runs inside the caller's transaction."""
+def _number_and_insert(certificates: list[Certificate]) -> list[Certificate]:
+    """Number the (unsaved) certificates per prefix and year, then insert them (without PDFs:
+    those are rendered after the transaction commits). Runs inside the caller's transaction."""
     by_series: dict[tuple[str, int], list[Certificate]] = {}
     for certificate in certificates:
         by_series.setdefault((certificate.prefix, certificate.year), []).append(certificate)
@@ -264,8 +263,6 @@ def _number_and_insert(
         for offset, certificate in enumerate(series):
             certificate.sequence = first + offset
             certificate.number = format_number(prefix, year, certificate.sequence)
-    if with_pdfs and certificates:
-        _store_pdfs(certificates)
     if len(certificates) == 1:
         certificates[0].full_clean(exclude=["pdf"])
         certificates[0].save()
@@ -595,10 +592,14 @@ def _issue_waiting(batch: CertificateBatch, *, token: str, send_mail: bool) -> N
     enrolment_ids = [e.pk for e in waiting]
     already = batch.certificates.count()  # issued by an earlier run of this batch
     _beat(batch.pk, token, total=already + len(enrolment_ids), done=already)
+    # A run after a crash first renders what an earlier run inserted but did not render.
+    _render_unrendered(batch, token=token)
     for start in range(0, len(enrolment_ids), CHUNK):
         ids = enrolment_ids[start : start + CHUNK]
-        # One transaction per chunk: numbers, PDFs and rows commit together or not at all
-        # (a PDF file left by a failed chunk is overwritten when it is issued again).
+        # One short transaction per chunk: numbers and rows commit together or not at all. The
+        # PDFs are rendered after it commits (`_render_unrendered`): rendering takes seconds a
+        # chunk, and on SQLite a write transaction holds the one write lock of the database, so
+        # applicants' confirmations would wait for it.
         with transaction.atomic():
             _beat(batch.pk, token)
             # Re-check under the lock: a coordinator may have issued one in the meantime.
@@ -620,11 +621,9 @@ def _issue_waiting(batch: CertificateBatch, *, token: str, send_mail: bool) -> N
                         batch=batch,
                     )
                     for e in chosen
-                ],
-                with_pdfs=True,
+                ]
             )
-            # What the page shows is what committed: the batch's own certificates.
-            _beat(batch.pk, token, done=batch.certificates.count())
+        _render_unrendered(batch, token=token)
     with transaction.atomic():
         issued = batch.certificates.count()
         to_mail = send_mail and mailable(batch.certificates.filter(mailed_at__isnull=True)).exists()
@@ -647,6 +646,23 @@ def _issue_waiting(batch: CertificateBatch, *, token: str, send_mail: bool) -> N
             summary=str(batch.cohort),
             data={"issued": issued},
         )
+
+
+def _render_unrendered(batch: CertificateBatch, *, token: str) -> None:
+    """Render and store the PDFs of the batch's certificates that have none yet, a chunk at a
+    time outside any transaction, then record them (a short write). A crash in between leaves
+    certificates numbered and issued without a file: the next run renders them (a file stored
+    but not recorded is left unused; its name is random, so nobody finds it)."""
+    while True:
+        waiting = list(batch.certificates.filter(pdf="").order_by("sequence", "pk")[:CHUNK])
+        if not waiting:
+            break
+        _store_pdfs(waiting)
+        with transaction.atomic():
+            _beat(batch.pk, token)
+            Certificate.objects.bulk_update(waiting, ["pdf"])
+            # What the page shows as issued: the batch's certificates with their PDF.
+            _beat(batch.pk, token, done=batch.certificates.exclude(pdf="").count())
 
 
 def certificate_mail_retry(*, certificate: Certificate, actor) -> None:
@@ -743,6 +759,7 @@ def certificate_revoke(
         certificate.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         certificate.full_clean(exclude=["pdf"])
         certificate.save(update_fields=[*REVOCATION_FIELDS])
+        public_cache.changed(public_cache.CERTIFICATES)
         # The credential's bit in the status list, published again before this commits.
         credential_services.on_revoked(certificate)
         audit_log(
@@ -819,6 +836,7 @@ def certificate_reissue(
         old.revocation_statement = RevocationStatement.REPLACED
         old.full_clean(exclude=["pdf"])
         old.save(update_fields=[*REVOCATION_FIELDS])
+        public_cache.changed(public_cache.CERTIFICATES)
         new = _build(
             enrolment=enrolment,
             issuer=issuer,

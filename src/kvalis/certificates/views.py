@@ -42,7 +42,7 @@ from kvalis.credentials.pages import credential_claims
 from kvalis.credentials.pages import links as credential_links
 from kvalis.credentials.services import verify_credential
 from kvalis.enrolment.models import EnrolmentStatus
-from kvalis.lib import throttle
+from kvalis.lib import public_cache, throttle
 from kvalis.lib.collation import lt_order
 from kvalis.lib.exports import csv_response, download_name, pdf_response, xlsx_response
 from kvalis.lib.pdf import render_pdf
@@ -123,6 +123,11 @@ def _verify_credential(request: HttpRequest, context: dict) -> int:
     return 200
 
 
+# Kept by its normalised code: "abcd-1234" and "ABCD1234" are one page.
+@public_cache.cached_page(
+    public_cache.CERTIFICATES,
+    key=lambda verification_code: services.normalise_code(verification_code),
+)
 def verify(request: HttpRequest, verification_code: str) -> HttpResponse:
     code = services.normalise_code(verification_code)
     certificate = (

@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kvalis.enrolment.models import EnrolmentStatus
-from kvalis.lib.collation import lt_order
 from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.geo import Municipality
 from kvalis.organisations.models import Organisation, OrganisationType
 from kvalis.people import rules
 from kvalis.people.models import PositionCategory
+from kvalis.people.organisation_field import OrganisationSearchField
 from kvalis.people.rules import PersonRulesMixin, clean_text
 
 
@@ -85,14 +85,15 @@ class ApplicationForm(PersonRulesMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    organisation = forms.ModelChoiceField(
+    # Typed and found by the server, not chosen from a list of every organisation in Kvalis
+    # (2 000 nationally were most of the page).
+    organisation = OrganisationSearchField(
         label=_("Employer"),
-        queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("— my employer is not in the list —"),
+        help_text=_("Its name or part of it, e.g. “Utenos biblioteka”."),
     )
     new_organisation_name = forms.CharField(
-        label=_("Employer not in the list: its name"),
+        label=_("Employer not found: its name"),
         max_length=255,
         required=False,
         validators=[validate_visible_name],
@@ -126,7 +127,7 @@ class ApplicationForm(PersonRulesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.exclude(
             type=OrganisationType.FUNDER
-        ).order_by(*lt_order("name"), "pk")
+        )
         for name in ("first_name", "last_name", "email", "phone"):
             self.fields[name].widget.attrs["autocomplete"] = {
                 "first_name": "given-name",
@@ -141,8 +142,14 @@ class ApplicationForm(PersonRulesMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("organisation"):
-            if not data.get("new_organisation_name"):
-                self.add_error("organisation", _("Choose your employer or write its name below."))
+            if data.get("new_organisation_name") and self.has_error("organisation"):
+                # Not found, so added below: the new employer is what counts.
+                del self.errors["organisation"]
+                data["organisation"] = None
+            if self.has_error("organisation"):
+                pass  # the search's own error says what to do
+            elif not data.get("new_organisation_name"):
+                self.add_error("organisation", _("Type your employer's name, or add it below."))
             else:
                 for name in ("new_organisation_type", "new_organisation_municipality"):
                     if not data.get(name):

@@ -52,7 +52,7 @@ from kvalis.enrolment.titles import suggest_category, title_key
 from kvalis.lib.collation import lt_sorted, sort_key
 from kvalis.organisations.models import Organisation
 from kvalis.people import rules
-from kvalis.people.models import Person, PositionCategory
+from kvalis.people.models import Person, PositionCategory, name_sort_key
 from kvalis.projects.models import Cohort, Partner, PartnerStatus, Project
 
 MAX_ROWS = 20000
@@ -1552,6 +1552,8 @@ def _execute(
             organisation_id=c.data["organisation_id"],
             position=c.data["position"],
             position_category=c.data["position_category"],
+            # bulk_create skips save(), which keeps the sort key of the people list.
+            sort_key=name_sort_key(c.data["last_name"], c.data["first_name"]),
         )
         for c in checked
         if c.person_id is None

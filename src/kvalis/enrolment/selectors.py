@@ -12,7 +12,6 @@ from kvalis.enrolment.models import (
     EnrolmentStatus,
     Quota,
 )
-from kvalis.lib.collation import lt_order
 from kvalis.projects.models import Cohort, Session
 
 # Statuses that count against a partner's quota when it nominates.
@@ -140,7 +139,8 @@ def roster(cohort: Cohort) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(cohort=cohort)
         .select_related("person", "partner__organisation", "organisation", "note")
-        .order_by(*lt_order("person__last_name", "person__first_name"), "id")
+        # Lithuanian order by the people's stored sort key (no collation call per row).
+        .order_by("person__sort_key", "id")
     )
 
 

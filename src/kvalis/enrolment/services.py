@@ -38,6 +38,7 @@ from kvalis.enrolment.selectors import (
     quota_used,
     registration_of,
 )
+from kvalis.lib import public_cache
 from kvalis.lib.grammar import agree
 from kvalis.lib.text import validate_visible_name
 from kvalis.organisations.models import Organisation
@@ -66,6 +67,8 @@ def _between_count_and_write() -> None:
 
 
 def _lock_cohort(cohort_id: int) -> Cohort:
+    # Whoever locks a cohort is about to change its seats, which the public pages show.
+    public_cache.changed(public_cache.CATALOGUE)
     queryset = Cohort.objects.select_related("activity__project")
     if LOCK_SEATS:
         queryset = queryset.select_for_update(of=("self",))
@@ -873,6 +876,7 @@ def cohort_registration_set(
     registration.closes_on = closes_on
     registration.full_clean()
     registration.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="cohort.registration",

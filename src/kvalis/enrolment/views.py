@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -45,7 +46,7 @@ from kvalis.enrolment.selectors import (
     roster,
     seats_of_cohorts,
 )
-from kvalis.lib import throttle
+from kvalis.lib import public_cache, throttle
 from kvalis.lib.collation import lt_order
 from kvalis.lib.confirm import confirmation_page
 from kvalis.lib.exports import content_disposition, csv_response, download_name, xlsx_response
@@ -61,7 +62,17 @@ def _errors(error: ValidationError) -> list[str]:
 # --- public: catalogue, application, confirmation, privacy, calendars ------------------------
 
 
+# Cohorts on one page of the catalogue: a county's whole programme opening on one day fits in a
+# few pages, and a page stays small enough to send and render quickly.
+CATALOGUE_PAGE_SIZE = 50
+
+
+@public_cache.cached_page(
+    public_cache.CATALOGUE, params=("activity", "municipality", "month", "page")
+)
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """The open cohorts, filtered and a page at a time; kept for anonymous visitors (each valid
+    filter and page on its own; an invalid one is rendered but not kept)."""
     cohorts = open_cohorts()
     activities = (
         Activity.objects.filter(cohorts__in=cohorts)
@@ -70,6 +81,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         .values_list("pk", "title")
     )
     form = CatalogueFilterForm(request.GET or None, activities=list(activities))
+    keep = not form.is_bound or form.is_valid()
     if form.is_valid():
         if form.cleaned_data["activity"]:
             cohorts = cohorts.filter(activity_id=form.cleaned_data["activity"])
@@ -83,13 +95,23 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             )
         if month := form.cleaned_data["month"]:
             cohorts = cohorts.filter(start_date__year=month[0], start_date__month=month[1])
-    cohorts = list(cohorts)
-    seats = seats_of_cohorts(cohorts)
-    for cohort in cohorts:
+    page = Paginator(cohorts, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.GET.get("page", "") not in ("", str(page.number)):
+        keep = False  # ?page=abc or ?page=9999 shows another page: not kept under that name
+    if form.is_bound and not page.object_list:
+        keep = False  # a filter that finds nothing (any month of any year) is cheap to render
+    page_cohorts = list(page.object_list)
+    seats = seats_of_cohorts(page_cohorts)
+    for cohort in page_cohorts:
         # Seats reserved for partners' quotas are not free for a public applicant.
         cohort.free = seats[cohort.pk].free_for(None)
         cohort.audience = audience_summary(cohort.activity)
-    return render(request, "enrolment/catalogue.html", {"form": form, "cohorts": cohorts})
+    response = render(
+        request,
+        "enrolment/catalogue.html",
+        {"form": form, "cohorts": page_cohorts, "page": page},
+    )
+    return response if keep else public_cache.dont_store(response)
 
 
 def _open_cohort(cohort_public_id) -> Cohort:
@@ -465,6 +487,9 @@ def cohorts(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+ROSTER_PAGE_SIZE = 50
+
+
 def _roster_rows(access: ProjectAccess, cohort: Cohort, request: HttpRequest):
     rows = roster(cohort).filter(pk__in=_enrolments(access).values("pk"))
     # A partner coordinator may filter by their own partner only; nobody by another project's.
@@ -489,6 +514,8 @@ def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse
     access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
     cohort = access.get_cohort(cohort_pk)
     rows, filter_form = _roster_rows(access, cohort, request)
+    # A cohort of a thousand: a page at a time (the exports still give everyone).
+    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     partner, status = filter_form.filters()
     seats = cohort_seats(cohort)
     quotas = list(
@@ -507,7 +534,8 @@ def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse
         _context(
             access,
             cohort=cohort,
-            rows=rows,
+            rows=page,
+            page=page,
             seats=seats,
             quotas=quotas,
             registration=registration_of(cohort),

@@ -33,7 +33,7 @@ from kvalis.organisations.models import Organisation, OrganisationCoordinator
 from kvalis.people import erasure
 from kvalis.people.models import OPEN_ERASURE_STATUSES, Person
 from kvalis.projects.models import Cohort, Membership, MembershipRole, Project, Session
-from kvalis.reports.indicators import project_indicators
+from kvalis.reports.indicators import access_indicators, stored_indicators
 from kvalis.surveys.models import Survey, SurveyStatus
 from kvalis.surveys.selectors import answered_survey_ids, surveys_for_person
 
@@ -355,7 +355,7 @@ def project_homes(user, *, now: datetime | None = None) -> list[ProjectHome]:
                 project=project,
                 role=role,
                 role_label=role_label(role),
-                figures=_figures(project_indicators(project)),
+                figures=_figures(stored_indicators(project)),
                 todo=project_todo(project, now=now) if role == Role.COORDINATOR else None,
             )
         )
@@ -424,7 +424,7 @@ def partner_homes(user, *, now: datetime | None = None) -> list[PartnerHome]:
         if not home.accepted:
             continue
         scope = access.partner_organisation_ids()
-        home.figures = _figures(project_indicators(project, scope=scope))
+        home.figures = _figures(access_indicators(access))
         cohorts = list(
             Cohort.objects.filter(activity__project=project, end_date__gte=today)
             .select_related("activity")

@@ -26,6 +26,7 @@ from kvalis import ownership
 from kvalis.audit.models import AuditEntry
 from kvalis.audit.services import audit_log
 from kvalis.certificates.models import HOLDER_WITHHELD_KEY
+from kvalis.lib import public_cache
 from kvalis.outbox.services import outbox_purge_unsent
 from kvalis.people.models import (
     OPEN_ERASURE_STATUSES,
@@ -263,6 +264,7 @@ def person_erase(
             default_storage.delete(certificate.pdf.name)
             certificate.pdf = ""
         certificate.save(update_fields=["participant_name", "data", "pdf"])
+    public_cache.changed(public_cache.CERTIFICATES)
     # The stored credentials carry a hash of the old e-mail (and maybe the name): signed again
     # now, in this transaction, so no download after the erasure can link them to the person.
     on_holder_withheld(certificates)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvalis.organisations.geo import Municipality
 from kvalis.people.models import Person
+from kvalis.people.organisation_field import OrganisationSearchField
 from kvalis.people.rules import PersonRulesMixin
 from kvalis.projects.forms import OrganisationChoiceField, ServiceModelForm
 
@@ -47,8 +48,11 @@ class PeopleFilterForm(forms.Form):
     and the page says so; the other filters still are."""
 
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
-    organisation = OrganisationChoiceField(
-        label=_("Organisation"), queryset=None, required=False, empty_label=_("all")
+    # Typed, not chosen from a list of every organisation of the consortium (2 000 nationally).
+    organisation = OrganisationSearchField(
+        label=_("Organisation"),
+        required=False,
+        help_text=_("Its name or part of it; empty for all."),
     )
     municipality = forms.ChoiceField(label=_("Municipality"), required=False, choices=[])
     cohort = forms.TypedChoiceField(label=_("Enrolled in"), required=False, coerce=int)
@@ -59,7 +63,7 @@ class PeopleFilterForm(forms.Form):
         self.fields["cohort"].choices = [("", _("any cohort"))] + [
             (c.pk, f"{c.activity.title} — {c.name}") for c in cohorts
         ]
-        present = set(organisations.values_list("municipality", flat=True))
+        present = set(organisations.order_by().values_list("municipality", flat=True).distinct())
         self.fields["municipality"].choices = [("", _("all"))] + [
             (value, label) for value, label in Municipality.choices if value in present
         ]

@@ -4,7 +4,15 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kvalis.lib.collation import sort_key
 from kvalis.lib.text import validate_visible_name
+
+
+def name_sort_key(last_name: str, first_name: str) -> bytes:
+    """The key that orders people as `lt_order("last_name", "first_name")` does: ICU's key of the
+    last name, then of the first name. Each ICU key ends in its only zero byte, so a last name
+    that begins another (Kazla, Kazlauskas) sorts first, byte by byte, on either database."""
+    return sort_key(last_name or "") + sort_key(first_name or "")
 
 
 class PositionCategory(models.TextChoices):
@@ -59,6 +67,10 @@ class Person(models.Model):
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The ICU sort key of "last name, first name" in Lithuanian order (`name_sort_key`): lists
+    # order by it through an index, instead of calling the collation for every row (SQLite runs
+    # ICU as a Python function, so page 500 of 50 000 people took seconds).
+    sort_key = models.BinaryField(_("sort key"), default=b"", editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -70,10 +82,22 @@ class Person(models.Model):
                 name="people_person_email_ci_unique",
             ),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["sort_key", "id"], name="people_person_sort_key"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived from the names alone, so kept beside them wherever a person is saved; bulk
+        # writes (imports) set it with `name_sort_key` themselves.
+        self.sort_key = name_sort_key(self.last_name, self.first_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -1,6 +1,22 @@
 """Reads of project data that take more than one line (Styleguide's "selectors")."""
 
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from kvalis.projects.models import Activity, Cohort, Partner, PartnerRole, Project, Session
 
@@ -29,6 +45,37 @@ def project_activity_tree(project: Project, cohorts: QuerySet[Cohort] | None = N
             .annotate(session_count=Count("sessions")),
         ),
         Prefetch("cohorts__sessions", queryset=Session.objects.select_related("venue")),
+    )
+
+
+# The overview shows this many cohorts of an activity; the activities page lists them all.
+OVERVIEW_COHORTS = 12
+
+
+def project_overview_tree(project: Project, cohorts: QuerySet[Cohort]):
+    """Activities with their first cohorts, each cohort with its sessions summarised (how many,
+    first and last, academic hours) instead of listed: a large project's overview listed 4 010
+    sessions. Each activity carries `cohort_count` (of `cohorts`). Three queries."""
+    visible = cohorts.filter(activity=OuterRef("pk")).order_by().values("activity")
+    return project.activities.annotate(
+        cohort_count=Coalesce(Subquery(visible.annotate(n=Count("pk")).values("n")), 0)
+    ).prefetch_related(
+        Prefetch(
+            "cohorts",
+            queryset=cohorts.select_related("venue")
+            .prefetch_related("trainers")
+            .annotate(
+                session_count=Count("sessions"),
+                first_session=Min("sessions__starts_at"),
+                last_session=Max("sessions__ends_at"),
+                session_hours=Sum("sessions__academic_hours"),
+                place=Window(
+                    RowNumber(), partition_by=F("activity"), order_by=[F("start_date"), F("pk")]
+                ),
+            )
+            .filter(place__lte=OVERVIEW_COHORTS)
+            .order_by("start_date", "pk"),
+        ),
     )
 
 

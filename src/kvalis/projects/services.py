@@ -18,6 +18,7 @@ from kvalis import ownership
 from kvalis.accounts.models import User
 from kvalis.accounts.services import set_password_url, user_get_or_invite
 from kvalis.audit.services import audit_log
+from kvalis.lib import public_cache
 from kvalis.lib.mail import queue_mail
 from kvalis.lib.money import Currency
 from kvalis.organisations.models import Organisation, OrganisationCoordinator
@@ -34,6 +35,7 @@ from kvalis.projects.models import (
     Session,
     Venue,
 )
+from kvalis.reports import figures
 
 PROJECT_FIELDS = {
     "title",
@@ -185,10 +187,12 @@ def project_create(
     )
     lead_partner.full_clean()
     lead_partner.save()
+    figures.project_created(project=project)
     if actor is not None and actor.is_authenticated:
         membership = Membership(project=project, user=actor, role=MembershipRole.COORDINATOR)
         membership.full_clean()
         membership.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="project.create",
@@ -205,6 +209,7 @@ def project_update(*, actor, project: Project, **fields: Any) -> Project:
     _validate_project(project)
     project.full_clean()
     project.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="project.update",
@@ -264,11 +269,13 @@ def partner_add(
     contact_email: str = "",
     contact_phone: str = "",
     covered_organisations: list[Organisation] | None = None,
+    notify: bool = True,
 ) -> Partner:
     """Offer the organisation a partnership (with the institutions it would nominate for).
 
     The partner organisation's keepers accept it; until then the project sees none of its
-    people. When the actor keeps that organisation themself, it is accepted at once.
+    people. When the actor keeps that organisation themself, it is accepted at once. Its keepers
+    are told by e-mail unless `notify` is false (the demo, which accepts at once).
     """
     partner = Partner(
         project=project,
@@ -290,6 +297,7 @@ def partner_add(
     partner.full_clean()
     partner.save()
     partner.covered_organisations.set(covered)
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="partner.add",
@@ -297,7 +305,7 @@ def partner_add(
         project=project,
         data={"covered_organisations": [org.pk for org in covered], "status": partner.status},
     )
-    if partner.status == PartnerStatus.INVITED:
+    if partner.status == PartnerStatus.INVITED and notify:
         _mail_partnership_invitation(partner, actor=actor)
     return partner
 
@@ -373,6 +381,7 @@ def partner_update(
     if covered is not None:
         partner.covered_organisations.set(covered)
         changed.append("covered_organisations")
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="partner.update",
@@ -394,6 +403,7 @@ def partner_remove(*, actor, partner: Partner) -> None:
         )
     project = partner.project
     summary = str(partner)
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="partner.remove",
@@ -425,6 +435,7 @@ def _record_answer(partner: Partner, *, actor, status: str, action: str, data=No
     partner.responded_by = actor
     partner.full_clean()
     partner.save(update_fields=["status", "responded_at", "responded_by"])
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action=action,
@@ -555,6 +566,7 @@ def activity_create(
     _validate_activity(activity)
     activity.full_clean()
     activity.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(actor=actor, action="activity.create", obj=activity, project=project)
     return activity
 
@@ -565,6 +577,7 @@ def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
     _validate_activity(activity)
     activity.full_clean()
     activity.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="activity.update",
@@ -605,6 +618,7 @@ def venue_create(
     _validate_venue(venue)
     venue.full_clean()
     venue.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(actor=actor, action="venue.create", obj=venue, project=project)
     return venue
 
@@ -615,6 +629,7 @@ def venue_update(*, actor, venue: Venue, **fields: Any) -> Venue:
     _validate_venue(venue)
     venue.full_clean()
     venue.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="venue.update",
@@ -683,6 +698,7 @@ def cohort_create(
     cohort.full_clean()
     cohort.save()
     cohort.trainers.set(trainer_list)
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="cohort.create",
@@ -709,6 +725,7 @@ def cohort_update(
         added = [person for person in trainer_list if person.pk not in before]
         cohort.trainers.set(trainer_list)
         changed.append("trainers")
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="cohort.update",
@@ -744,6 +761,12 @@ def _validate_session(session: Session) -> None:
                 _("The session must fall within its cohort's dates, %(start)s – %(end)s.")
                 % {"start": cohort.start_date.isoformat(), "end": cohort.end_date.isoformat()}
             )
+    if session.academic_hours is not None:
+        # SQLite stores a decimal as written ("8" and "8.0" alike): one form, so that sums
+        # compare equal. A value with more places is left for full_clean to refuse.
+        hours = Decimal(session.academic_hours)
+        if hours == hours.quantize(Decimal("0.1")):
+            session.academic_hours = hours.quantize(Decimal("0.1"))
     if session.academic_hours is not None and session.academic_hours <= 0:
         errors["academic_hours"].append(_("A session lasts more than zero academic hours."))
     if session.venue_id and session.venue.project_id != cohort.activity.project_id:
@@ -776,6 +799,7 @@ def session_create(
     _validate_session(session)
     session.full_clean()
     session.save()
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(actor=actor, action="session.create", obj=session, project=cohort.activity.project)
     return session
 
@@ -791,6 +815,8 @@ def session_update(*, actor, session: Session, **fields: Any) -> Session:
     _validate_session(session)
     session.full_clean()
     session.save()
+    figures.session_changed(session_id=session.pk)
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="session.update",
@@ -808,6 +834,7 @@ def session_delete(*, actor, session: Session) -> None:
         raise ValidationError(
             _("Attendance has been recorded for this session; it cannot be deleted.")
         )
+    public_cache.changed(public_cache.CATALOGUE)
     audit_log(
         actor=actor,
         action="session.delete",

@@ -24,6 +24,7 @@ from kvalis.access import (
     projects_for_user,
     role_label,
 )
+from kvalis.lib import public_cache
 from kvalis.lib.collation import lt_order
 from kvalis.organisations.services import organisation_create
 from kvalis.projects import services, storefront
@@ -39,7 +40,12 @@ from kvalis.projects.forms import (
     run_service,
 )
 from kvalis.projects.models import ActivityKind, Membership, Project
-from kvalis.projects.selectors import activity_counts, project_activity_tree, project_partners
+from kvalis.projects.selectors import (
+    activity_counts,
+    project_activity_tree,
+    project_overview_tree,
+    project_partners,
+)
 
 
 def _page(request: HttpRequest, access: ProjectAccess, template: str, tab: str, **context):
@@ -77,6 +83,7 @@ def _form_page(
 # --- Home, dashboard, overview -----------------------------------------------------------------
 
 
+@public_cache.cached_page(public_cache.CATALOGUE)
 def home(request: HttpRequest) -> HttpResponse:
     """The storefront: cohorts open for applications, public projects, and the way in for a
     visitor, an institution and a signed-in user."""
@@ -134,7 +141,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "overview",
         role_label=role_label(access.role),
         partners=project_partners(project),
-        activities=project_activity_tree(project, access.cohorts()),
+        activities=project_overview_tree(project, access.cohorts()),
         module_count=counts.get(ActivityKind.MODULE, 0),
         study_visit_count=counts.get(ActivityKind.STUDY_VISIT, 0),
     )
@@ -199,6 +206,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
 # --- Public page -------------------------------------------------------------------------------
 
 
+@public_cache.cached_page(public_cache.CATALOGUE, key=lambda code: code)
 def project_public(request: HttpRequest, code: str) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.filter(is_public=True).select_related("lead", "funder"), code=code

@@ -36,12 +36,15 @@ Value types in the dict: counts are `int`; hours, money and percentages are `Dec
 there is nothing to divide by). `indicators_json()` writes Decimals as strings ("25000.00") so
 that no amount is ever rounded through a float.
 
-Every figure comes from a fixed number of queries whatever the number of participants.
+Every figure comes from a fixed number of queries whatever the number of participants. For a
+project whose figures are maintained (`reports.figures`), the attendance totals are read from one
+row per enrolment instead of being added up from raw attendance; a date-filtered report, or a
+project without maintained figures, still counts raw attendance. Both give the same figures.
 """
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 
@@ -56,6 +59,7 @@ from kvalis.organisations.geo import Municipality
 from kvalis.organisations.models import OrganisationType
 from kvalis.people.models import PositionCategory
 from kvalis.projects.models import Activity, Partner, Project, Session
+from kvalis.reports import figures
 
 SCHEMA = "kvalis.report/1"
 ZERO = Decimal("0")
@@ -90,6 +94,23 @@ KEYS = (
     "enrolments_completed",
     "completion_rate",
     "activities",
+)
+
+
+# What each enrolment row of the report reads (raw and maintained paths alike).
+ROW_FIELDS = (
+    "pk",
+    "person_id",
+    "cohort_id",
+    "cohort__activity_id",
+    "cohort__end_date",
+    "cohort__activity__completion_percent",
+    "partner_id",
+    "organisation_id",
+    "organisation__municipality",
+    "organisation__type",
+    "position_category",
+    "person__position_category",
 )
 
 
@@ -203,32 +224,14 @@ def _sorted_counts(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def project_indicators(
-    project: Project, *, filters: ReportFilters | None = None, scope=None
-) -> dict:
-    """Every indicator of `project` (see the module docstring for definitions and types)."""
-    filters = filters or ReportFilters()
-    today = timezone.localdate()
-    enrolments = report_enrolments(project, filters=filters, scope=scope)
+def _raw_rows(enrolments: QuerySet, filters: ReportFilters, attendance_rules):
+    """The enrolments' rows with their attendance totals, counted from raw attendance.
+
+    Returns (rows, late credit in the period, late credit overall) per enrolment id."""
     period = _period_q(filters)
     # Two plain reads joined in Python: the enrolments' attributes, and their attendance totals
     # grouped by one integer column (much cheaper than grouping by every attribute).
-    rows = list(
-        enrolments.values(
-            "pk",
-            "person_id",
-            "cohort_id",
-            "cohort__activity_id",
-            "cohort__end_date",
-            "cohort__activity__completion_percent",
-            "partner_id",
-            "organisation_id",
-            "organisation__municipality",
-            "organisation__type",
-            "position_category",
-            "person__position_category",
-        ).order_by("pk")
-    )
+    rows = list(enrolments.values(*ROW_FIELDS).order_by("pk"))
     totals = {
         row["enrolment_id"]: row
         for row in Attendance.objects.filter(enrolment__in=enrolments)
@@ -250,7 +253,6 @@ def project_indicators(
         row.update({key: value for key, value in totals.get(row["pk"], empty).items()})
 
     # Late arrivals earn part of a session: the attendance app's rule, row by row.
-    attendance_rules = optional_selector("kvalis.attendance.selectors", "credited_hours")
     late_credit: dict[int, Decimal] = defaultdict(Decimal)
     late_credit_all: dict[int, Decimal] = defaultdict(Decimal)
     if attendance_rules is not None:
@@ -270,6 +272,37 @@ def project_indicators(
             ):
                 late_credit[enrolment_id] += hours
 
+    return rows, late_credit, late_credit_all
+
+
+def project_indicators(
+    project: Project,
+    *,
+    filters: ReportFilters | None = None,
+    scope=None,
+    source: str = "auto",
+    today: date | None = None,
+) -> dict:
+    """Every indicator of `project` (see the module docstring for definitions and types).
+
+    `source="raw"` counts raw attendance even where maintained figures exist (the rebuild
+    tests and the benchmark compare both). `today` decides which cohorts have ended."""
+    filters = filters or ReportFilters()
+    today = today or timezone.localdate()
+    enrolments = report_enrolments(project, filters=filters, scope=scope)
+    attendance_rules = optional_selector("kvalis.attendance.selectors", "credited_hours")
+    use_stored = (
+        source != "raw"
+        and attendance_rules is not None
+        and not (filters.date_from or filters.date_to)
+        and figures.is_maintained(project)
+    )
+    if use_stored:
+        # The maintained per-enrolment totals (reports.figures), read with the enrolments.
+        rows, late_credit = figures.stored_rows(enrolments, ROW_FIELDS)
+        late_credit_all = late_credit
+    else:
+        rows, late_credit, late_credit_all = _raw_rows(enrolments, filters, attendance_rules)
     partners, resolve_partner = _partner_resolver(project)
     activities = list(
         Activity.objects.filter(project=project)
@@ -340,7 +373,9 @@ def project_indicators(
             "academic_hours": activity["academic_hours"],
             "cohorts": activity["cohort_count"],
             "sessions_held": held.get(activity["pk"], {}).get("sessions", 0),
-            "academic_hours_delivered": Decimal(held.get(activity["pk"], {}).get("hours") or 0),
+            "academic_hours_delivered": Decimal(
+                held.get(activity["pk"], {}).get("hours") or 0
+            ).quantize(TENTH),
             "participants_enrolled": len(by_activity_enrolled[activity["pk"]]),
             "participants_trained": len(by_activity_people[activity["pk"]]),
             "enrolments_completed": by_activity_completed[activity["pk"]],
@@ -376,23 +411,11 @@ def project_indicators(
         "participants_by_activity": {
             row["title"]: row["participants_trained"] for row in activity_rows
         },
-        "labels": {
-            "municipality": {
-                key: Municipality(key).label if key in Municipality.values else key
-                for key in by_municipality
-            },
-            "organisation_type": {
-                key: str(OrganisationType(key).label) if key in OrganisationType.values else key
-                for key in by_type
-            },
-            "position_category": {
-                key: str(PositionCategory(key).label) if key in PositionCategory.values else key
-                for key in by_category
-            },
-        },
+        "labels": _labels(by_municipality, by_type, by_category),
         "academic_hours_planned": Decimal(project.planned_academic_hours),
-        "academic_hours_delivered": delivered,
-        "academic_hours_received": hours_received,
+        # One form for hours (SQLite keeps a decimal as written: "8" beside "8.0").
+        "academic_hours_delivered": Decimal(delivered).quantize(TENTH),
+        "academic_hours_received": Decimal(hours_received).quantize(TENTH),
         "sessions_held": sum(row["sessions"] for row in held.values()),
         "attendance_records": records,
         "attendance_rate": percent(attended_records, records),
@@ -411,6 +434,24 @@ def project_indicators(
     result.update(_budget_section(project, scope))
     result.update(_visits_section(project, filters, scope))
     return result
+
+
+def _labels(municipalities, types, categories) -> dict:
+    """Display names of the breakdowns' codes, in the active language."""
+    return {
+        "municipality": {
+            key: Municipality(key).label if key in Municipality.values else key
+            for key in municipalities
+        },
+        "organisation_type": {
+            key: str(OrganisationType(key).label) if key in OrganisationType.values else key
+            for key in types
+        },
+        "position_category": {
+            key: str(PositionCategory(key).label) if key in PositionCategory.values else key
+            for key in categories
+        },
+    }
 
 
 def _completion_inputs(rows: list[dict], today: date, enrolments: QuerySet, project: Project):
@@ -548,3 +589,108 @@ def indicators_json(data: dict) -> str:
     import json
 
     return json.dumps(data, cls=ReportEncoder, ensure_ascii=False, indent=2)
+
+
+# --- the stored row: unfiltered indicators computed once per change --------------------------
+
+
+def stored_json(data: dict) -> str:
+    """`data` as JSON that `from_stored_json` turns back into the very same dict: Decimals and
+    dates are tagged ({"$decimal": "25000.00"}), so no amount is rounded or turned into text.
+    The labels are left out: they are in the reader's language, rebuilt on reading."""
+    import json
+
+    def tagged(value):
+        if isinstance(value, Decimal):
+            return {"$decimal": str(value)}
+        if isinstance(value, datetime):
+            return {"$datetime": value.isoformat()}
+        if isinstance(value, date):
+            return {"$date": value.isoformat()}
+        if isinstance(value, dict):
+            return {str(key): tagged(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [tagged(item) for item in value]
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        raise TypeError(f"{type(value).__name__} cannot be stored exactly")
+
+    return json.dumps(
+        tagged({key: value for key, value in data.items() if key != "labels"}),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def from_stored_json(text: str) -> dict:
+    import json
+
+    def untagged(obj: dict):
+        if len(obj) == 1:
+            if "$decimal" in obj:
+                return Decimal(obj["$decimal"])
+            if "$date" in obj:
+                return date.fromisoformat(obj["$date"])
+            if "$datetime" in obj:
+                return datetime.fromisoformat(obj["$datetime"])
+        return obj
+
+    data = json.loads(text, object_hook=untagged)
+    data["labels"] = _labels(
+        data["participants_by_municipality"],
+        data["participants_by_organisation_type"],
+        data["participants_by_position_category"],
+    )
+    # Same key order as project_indicators() gives (the JSON download is compared as text).
+    order = {key: index for index, key in enumerate(KEYS)}
+    return dict(sorted(data.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def stored_indicators(project: Project, *, partner=None, scope=None, today: date | None = None):
+    """`project_indicators(project, scope=scope)` of a maintained project, from its stored row.
+
+    `partner` names the scope (None: the whole project, `scope` None). The row is recomputed
+    when its version is behind the project's (something changed, see `reports.figures`) or it
+    was computed on another day; otherwise this is one indexed query. A project whose figures
+    are not maintained is computed as before."""
+    from django.db import IntegrityError, transaction
+    from django.db.models import F
+
+    from kvalis.reports.models import ProjectFigures, StoredIndicators
+
+    today = today or timezone.localdate()
+    rows = StoredIndicators.objects.filter(project=project, partner=partner)
+    fresh = (
+        rows.filter(computed_on=today, version=F("project__figures__version"))
+        .values_list("data", flat=True)
+        .first()
+    )
+    if fresh is not None:
+        return from_stored_json(fresh)
+    version = ProjectFigures.objects.filter(project=project).values_list("version", flat=True)
+    version = version.first()
+    if version is None:
+        return project_indicators(project, scope=scope, today=today)
+    # The version is read before the figures: a change committed meanwhile makes them newer
+    # than the version they are stored under, never older, so the worst case is one more
+    # recompute. Two readers storing at once: the row only ever moves forward (compare and set).
+    data = project_indicators(project, scope=scope, today=today)
+    text = stored_json(data)
+    values = {"version": version, "computed_on": today, "data": text}
+    if not rows.filter(version__lte=version).update(**values) and not rows.exists():
+        try:
+            with transaction.atomic():
+                StoredIndicators.objects.create(project=project, partner=partner, **values)
+        except IntegrityError:
+            pass  # another reader stored it first: its figures are as recent as these
+    return from_stored_json(text)
+
+
+def access_indicators(access, filters: ReportFilters | None = None, *, today=None) -> dict:
+    """The indicators a user sees in the project of `access` (a partner coordinator: their
+    people). Without filters, from the stored row; filtered views are computed each time."""
+    scope = access.partner_organisation_ids() if access.is_partner else None
+    if filters is not None and not filters.is_empty:
+        return project_indicators(access.project, filters=filters, scope=scope, today=today)
+    partner = access.partner if access.is_partner else None
+    return stored_indicators(access.project, partner=partner, scope=scope, today=today)

@@ -148,3 +148,102 @@ class ExportJob(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.status == ExportStatus.FAILED or self.stale or self.expired
+
+
+class EnrolmentFigures(models.Model):
+    """An enrolment's attendance totals, kept by `reports.figures` whenever its attendance (or a
+    session's hours) changes, so that indicators add up enrolment rows instead of attendance rows.
+
+    Only what attendance decides is stored; who the person is, the enrolment's status, overrides,
+    certificates and the budget are read live (see `reports.figures`)."""
+
+    enrolment = models.OneToOneField(
+        "enrolment.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures",
+    )
+    records = models.PositiveIntegerField(_("attendance records"), default=0)
+    attended = models.PositiveIntegerField(_("sessions attended"), default=0)
+    # Hours in tenths (sessions have one decimal, late credit is rounded to 0.1): exact, and
+    # integers are read much faster than decimals.
+    present_tenths = models.PositiveIntegerField(_("tenths of hours present"), default=0)
+    late_tenths = models.PositiveIntegerField(
+        _("tenths of hours credited for late arrivals"), default=0
+    )
+
+    class Meta:
+        verbose_name = _("enrolment figures")
+        verbose_name_plural = _("enrolment figures")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.attended}/{self.records}"
+
+
+class ProjectFigures(models.Model):
+    """Marks a project whose `EnrolmentFigures` are complete: set when the project is created
+    through its service (nothing to count yet) or rebuilt from raw data (`rebuild_indicators`).
+    A project without it is reported from raw attendance, as before."""
+
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures",
+    )
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), default=timezone.now)
+    # Bumped (in the writer's transaction) by every change to what the indicators read, so a
+    # `StoredIndicators` row computed at an older version is known to be stale.
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("project figures")
+        verbose_name_plural = _("project figures")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.rebuilt_at:%Y-%m-%d %H:%M}"
+
+
+class StoredIndicators(models.Model):
+    """The unfiltered indicators of a maintained project (`partner` empty) or of one partner's
+    scope, as computed at `version` of its `ProjectFigures` on `computed_on` (completion depends
+    on the day). Read by `reports.indicators.stored_indicators`, which recomputes a stale row."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="stored_indicators",
+    )
+    partner = models.ForeignKey(
+        "projects.Partner",
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    version = models.PositiveBigIntegerField(_("version"))
+    computed_on = models.DateField(_("computed on"))
+    # `project_indicators()`'s result as JSON, Decimals and dates tagged so that they come back
+    # exactly (see `reports.indicators.stored_json`).
+    data = models.TextField(_("indicators"))
+
+    class Meta:
+        verbose_name = _("stored indicators")
+        verbose_name_plural = _("stored indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(partner__isnull=True),
+                name="reports_stored_indicators_one_per_project",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "partner"], name="reports_stored_indicators_one_per_partner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.partner_id or '-'}: v{self.version} {self.computed_on}"

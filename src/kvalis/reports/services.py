@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kvalis.access import Perm, ProjectAccess, get_project_access
 from kvalis.audit.services import audit_log
+from kvalis.lib import public_cache
 from kvalis.projects.models import Project
 from kvalis.reports.models import ExportError, ExportJob, ExportKind, ExportStatus, PublicSummary
 from kvalis.reports.summary import generate_summary
@@ -55,6 +56,7 @@ def public_summary_update(*, summary: PublicSummary, actor, title: str, text: st
     summary.edited_at = timezone.now()
     summary.full_clean()
     summary.save()
+    public_cache.changed(public_cache.CATALOGUE)  # the public project page shows it
     audit_log(actor=actor, action="public_summary.update", obj=summary, project=summary.project)
     return summary
 
@@ -65,6 +67,7 @@ def public_summary_publish(*, summary: PublicSummary, actor, published: bool) ->
     summary.published_at = timezone.now() if published else None
     summary.full_clean()
     summary.save(update_fields=["published", "published_at"])
+    public_cache.changed(public_cache.CATALOGUE)  # the public project page shows it
     audit_log(
         actor=actor,
         action="public_summary.publish" if published else "public_summary.withdraw",

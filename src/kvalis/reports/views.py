@@ -40,7 +40,7 @@ from kvalis.reports.forms import (
     filter_values,
     report_filter_form,
 )
-from kvalis.reports.indicators import indicators_json, project_indicators, report_enrolments
+from kvalis.reports.indicators import access_indicators, indicators_json, report_enrolments
 from kvalis.reports.models import ExportJob, ExportKind, PublicSummary
 from kvalis.reports.outputs import charts, indicator_rows, report_xlsx
 from kvalis.reports.services import export_job_perms, report_scope
@@ -76,7 +76,7 @@ def _filename(access: ProjectAccess, stem: str, extension: str) -> str:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
     form = _filters(request, access)
-    data = project_indicators(access.project, filters=form.filters(), scope=report_scope(access))
+    data = access_indicators(access, form.filters())
     return render(
         request,
         "reports/dashboard.html",
@@ -110,7 +110,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def report_json(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
     form = _filters(request, access)
-    data = project_indicators(access.project, filters=form.filters(), scope=report_scope(access))
+    data = access_indicators(access, form.filters())
     return download(
         indicators_json(data),
         _filename(access, "report", "json"),
@@ -123,7 +123,7 @@ def report_json(request: HttpRequest, code: str) -> HttpResponse:
 def report_workbook(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
     form = _filters(request, access)
-    data = project_indicators(access.project, filters=form.filters(), scope=report_scope(access))
+    data = access_indicators(access, form.filters())
     return download(report_xlsx(data), _filename(access, "report", "xlsx"), XLSX_MIME)
 
 

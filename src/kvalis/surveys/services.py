@@ -16,6 +16,7 @@ from kvalis.audit.services import audit_log
 from kvalis.lib.mail import queue_mail
 from kvalis.people.models import Person
 from kvalis.projects.models import Activity, Cohort, Project
+from kvalis.reports import figures
 from kvalis.surveys import defaults
 from kvalis.surveys.models import (
     MIN_GROUP_SIZE,
@@ -595,6 +596,7 @@ def survey_response_submit(
             participation = SurveyParticipation(survey=survey, person=person)
             participation.full_clean(validate_constraints=False)
             participation.save()
+            figures.project_changed(project_id=survey.project_id)  # the response count
             # No audit entry here: any entry written now, even dated to midnight, would sit
             # between timed entries and give the answer's time away. The daily pass
             # (survey_results_publish_due) records each day's answers as a count.

@@ -1,0 +1,358 @@
+"""Throughput over HTTP: gunicorn (4 sync workers, DEBUG off) with the demo, against a minimal
+page served by the same server in the same run.
+
+The database is the one `run.py` made for this benchmark (a temporary SQLite file, or a test
+database beside the one DATABASE_URL names, so PostgreSQL when it points there); the demo is
+loaded into it and gunicorn is started on a free port with KVALIS_BENCH_BASELINE=1, which adds
+the minimal page `/_bench/minimal/`. The load generator is a small asyncio HTTP/1.0 client
+(stdlib only): CONCURRENCY clients each send one request after another for SECONDS; signed-in
+pages carry a session cookie made once per client. Per page: requests per second, p50, p95 and
+the share of the minimal page's requests per second. With REPEAT > 1, the medians of the runs.
+
+Then 50 applicants for the last 3 seats of a cohort that places confirmed applicants
+automatically: 50 concurrent POSTs of the public form, then 50 concurrent confirmations (the
+links of the e-mails, taken from the database). Exactly 3 must be confirmed, none a server error,
+p95 ≤ 1 s.
+
+    KVALIS_LOAD_SECONDS=8 KVALIS_LOAD_REPEAT=3 .venv/bin/python benchmarks/run.py bench_load
+
+Targets (issue 16, share of the minimal page at c=10): verification ≥ 0.40, catalogue and public
+project page ≥ 0.25, project overview and people list ≥ 0.12, dashboard and indicators ≥ 0.15.
+"""
+
+import asyncio
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = float(os.environ.get("KVALIS_LOAD_SECONDS", "8"))
+REPEAT = int(os.environ.get("KVALIS_LOAD_REPEAT", "3"))
+WORKERS = 4
+CODE = "UTENA-KT-2014"
+BASELINE = "/_bench/minimal/"
+APPLICANTS = 50
+SEATS = 3
+
+
+# The load generator.
+
+
+async def request(port: int, method: str, path: str, *, cookie: str = "", body: str = ""):
+    """One HTTP/1.0 request (gunicorn's sync workers close the connection after each answer);
+    returns (status, headers, body)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lines = [f"{method} {path} HTTP/1.0", "Host: 127.0.0.1", "Accept-Language: lt"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    if body:
+        lines += [
+            "Content-Type: application/x-www-form-urlencoded",
+            f"Content-Length: {len(body.encode())}",
+        ]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n" + body).encode())
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    head, _, content = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = [tuple(h.split(": ", 1)) for h in header_lines if ": " in h]
+    return int(status_line.split()[1]), headers, content
+
+
+async def drive(port: int, path: str, cookies: list[str], seconds: float) -> dict:
+    """len(cookies) clients, each requesting `path` again and again for `seconds`."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(cookie: str) -> None:
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            status, _headers, _body = await request(port, "GET", path, cookie=cookie)
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(cookie) for cookie in cookies))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": latencies[len(latencies) // 2] * 1000,
+        "p95": latencies[int(len(latencies) * 0.95)] * 1000,
+        "errors": errors,
+    }
+
+
+# The server.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return (
+        f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}"
+        f":{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
+# One key for the server and for the sessions made here (a session is bound to the key).
+SECRET_KEY = secrets.token_urlsafe(48)
+
+
+def server_environment(port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "KVALIS_BENCH_BASELINE": "1",
+        "TASKS_IMMEDIATE": "1",
+        # The application throttle must count across the 4 workers, as in production.
+        "CACHE_BACKEND": "database",
+    }
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = server_environment(port)
+    bin_dir = Path(sys.executable).parent
+    for command in (["createcachetable"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([bin_dir / "kvalis", *command], env=env, check=True, cwd=ROOT)
+    server = subprocess.Popen(
+        [
+            bin_dir / "gunicorn",
+            "kvalis.wsgi:application",
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        # The e-mails of the applicants (console backend) and the tasks' log lines.
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            status, _h, _b = asyncio.run(request(port, "GET", BASELINE))
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer")
+
+
+# The data.
+
+
+def session_cookies(email: str, count: int) -> list[str]:
+    """A session per client, made as a sign-in would make it (the database session backend)."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+
+    cookies = []
+    for _ in range(count):
+        client = Client()
+        with override_settings(SECRET_KEY=SECRET_KEY):
+            client.force_login(_user(email))
+        cookies.append(
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+    return cookies
+
+
+def _user(email: str):
+    from kvalis.accounts.models import User
+
+    return User.objects.get(email=email)
+
+
+def last_seats_cohort():
+    """A cohort of the demo project for anyone, with SEATS seats, that places applicants."""
+    from django.utils import timezone
+
+    from kvalis.enrolment.models import CohortRegistration
+    from kvalis.projects.models import Activity, Cohort, Project
+
+    project = Project.objects.get(code=CODE)
+    activity = Activity.objects.create(
+        project=project, kind="seminar", title="Paskutinės vietos", position=99
+    )
+    start = timezone.localdate() + timedelta(days=30)
+    cohort = Cohort.objects.create(
+        activity=activity, name="Greitoji grupė", start_date=start, end_date=start, capacity=SEATS
+    )
+    CohortRegistration.objects.create(cohort=cohort, is_open=True, auto_approve=True)
+    return cohort
+
+
+async def apply_and_confirm(port: int, cohort, organisation_pk: int) -> dict:
+    from asgiref.sync import sync_to_async
+
+    from kvalis.enrolment.models import EnrolmentConfirmation
+
+    path = f"/catalogue/{cohort.public_id}/"
+    latencies: list[float] = []
+    errors = 0
+
+    async def form_post(path: str, fields: dict) -> int:
+        nonlocal errors
+        status, headers, content = await request(port, "GET", path)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+        cookie = "; ".join(
+            value.split(";")[0] for name, value in headers if name.lower() == "set-cookie"
+        )
+        body = urlencode({"csrfmiddlewaretoken": token.decode(), **fields})
+        started = time.perf_counter()
+        status, _headers, _content = await request(port, "POST", path, cookie=cookie, body=body)
+        latencies.append(time.perf_counter() - started)
+        if status >= 500:
+            errors += 1
+        return status
+
+    applications = [
+        {
+            "first_name": "Dalia",
+            "last_name": f"Šimkutė{chr(ord('a') + n % 26)}{n}",
+            "email": f"skubi.{n}@example.lt",
+            "organisation": organisation_pk,
+            "position": "bibliotekininkė",
+            "position_category": "specialist",
+            "consent": "on",
+        }
+        for n in range(APPLICANTS)
+    ]
+    statuses = await asyncio.gather(*(form_post(path, fields) for fields in applications))
+    tokens = await sync_to_async(
+        lambda: list(
+            EnrolmentConfirmation.objects.filter(enrolment__cohort=cohort).values_list(
+                "token", flat=True
+            )
+        )
+    )()
+    confirms = await asyncio.gather(
+        *(form_post(f"/enrolment/confirm/{token}/", {}) for token in tokens)
+    )
+    latencies.sort()
+    return {
+        "applications": len(tokens),
+        "statuses": sorted(set(statuses) | set(confirms)),
+        "errors": errors,
+        "p95": latencies[int(len(latencies) * 0.95)] * 1000,
+    }
+
+
+def run() -> list[dict]:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from kvalis.certificates.models import Certificate
+    from kvalis.demo.steps.core import LOGINS
+    from kvalis.enrolment.models import Enrolment
+    from kvalis.projects.models import Project
+
+    call_command("demo", stdout=StringIO())
+    project = Project.objects.get(code=CODE)
+    certificate = (
+        Certificate.objects.filter(project=project, revoked_at=None).order_by("pk").first()
+    )
+    cookies10 = session_cookies(LOGINS["coordinator"][0], 10)
+    pages = [
+        ("minimal page", BASELINE, False, None),
+        ("verify page", f"/verify/{certificate.verification_code}/", False, 0.40),
+        ("catalogue", "/catalogue/", False, 0.25),
+        ("public project page", f"/p/{CODE}/", False, 0.25),
+        ("project overview", f"/projects/{CODE}/", True, 0.12),
+        ("people list", f"/projects/{CODE}/people/", True, 0.12),
+        ("report dashboard", f"/projects/{CODE}/reports/", True, 0.15),
+        ("JSON indicators", f"/api/projects/{CODE}/indicators/", True, 0.15),
+    ]
+    at_50 = {"minimal page", "verify page", "catalogue"}
+    port = free_port()
+    server = start_server(port)
+    cpu_before = os.times()
+    try:
+        # Each worker imports, compiles templates and fills caches on its first requests.
+        for _label, path, signed_in, _target in pages:
+            asyncio.run(drive(port, path, cookies10 if signed_in else [""] * 10, 1))
+        runs: dict[tuple[str, int], list[dict]] = {}
+        for _ in range(REPEAT):
+            for label, path, signed_in, _target in pages:
+                for clients in (10, 50) if label in at_50 else (10,):
+                    cookies = (cookies10 * 5)[:clients] if signed_in else [""] * clients
+                    figures = asyncio.run(drive(port, path, cookies, SECONDS))
+                    runs.setdefault((label, clients), []).append(figures)
+        race = asyncio.run(apply_and_confirm(port, last_seats_cohort(), project.lead_id))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    cpu = os.times()
+    children_cpu = (cpu.children_user + cpu.children_system) - (
+        cpu_before.children_user + cpu_before.children_system
+    )
+
+    def median(label: str, clients: int, key: str) -> float:
+        return statistics.median(run[key] for run in runs[(label, clients)])
+
+    baseline = {clients: median("minimal page", clients, "rps") for clients in (10, 50)}
+    results = []
+    for label, _path, _signed_in, target in pages:
+        for clients in (10, 50) if label in at_50 else (10,):
+            rps = median(label, clients, "rps")
+            share = rps / baseline[clients]
+            errors = sum(run["errors"] for run in runs[(label, clients)])
+            checked = target is not None and clients == 10
+            results.append(
+                {
+                    "name": f"load c={clients}: {label}, share of minimal",
+                    "value": round(share, 3),
+                    "unit": "",
+                    "target": target if checked else 0,
+                    "meets": (share >= target if checked else True) and not errors,
+                    "detail": f"{rps:.0f} req/s, p50 {median(label, clients, 'p50'):.0f} ms, "
+                    f"p95 {median(label, clients, 'p95'):.0f} ms, {errors} non-200; "
+                    f"{WORKERS} workers, {SECONDS:.0f} s × {REPEAT}",
+                }
+            )
+    cohort_confirmed = Enrolment.objects.filter(
+        cohort__activity__title="Paskutinės vietos", status="confirmed"
+    ).count()
+    results.append(
+        {
+            "name": f"load: {APPLICANTS} applicants for the last {SEATS} seats",
+            "value": cohort_confirmed,
+            "unit": "confirmed",
+            "target": SEATS,
+            "meets": cohort_confirmed == SEATS and not race["errors"] and race["p95"] <= 1000,
+            "detail": f"{race['applications']} applications, {race['errors']} server errors, "
+            f"p95 {race['p95']:.0f} ms (target ≤ 1000), statuses {race['statuses']}; "
+            f"server CPU {children_cpu:.0f} s for the whole benchmark",
+        }
+    )
+    return results
