@@ -60,6 +60,11 @@ def photo_consent_give(*, traveller, actor, language: str = "lt") -> Consent:
         about=str(visit)[:500],
         given_at=timezone.now(),
     )
+    return _save_given(consent, actor=actor, project=visit.activity.project)
+
+
+def _save_given(consent: Consent, *, actor, project=None) -> Consent:
+    """Store a consent the person gave on "My consents", once, and audit it."""
     consent.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -70,8 +75,8 @@ def photo_consent_give(*, traveller, actor, language: str = "lt") -> Consent:
         actor=actor,
         action="consent.give",
         obj=consent,
-        project=visit.activity.project,
-        organisation=person.organisation,
+        project=project,
+        organisation=consent.person.organisation,
         summary=str(consent),
         data={"purpose": consent.purpose, "version": consent.text_version},
     )
@@ -104,20 +109,7 @@ def credential_name_consent_give(*, person: Person, actor, language: str = "lt")
         statement=text[:500],
         given_at=timezone.now(),
     )
-    consent.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            consent.save()
-    except IntegrityError:  # the same consent, twice at the same moment
-        raise ValidationError(_("You have already given this consent.")) from None
-    audit_log(
-        actor=actor,
-        action="consent.give",
-        obj=consent,
-        organisation=person.organisation,
-        summary=str(consent),
-        data={"purpose": consent.purpose, "version": consent.text_version},
-    )
+    _save_given(consent, actor=actor)
     resign_for_person(person)
     return consent
 
