@@ -31,6 +31,30 @@ from tests.factories import (
 pytest_plugins = ["tests.browser"]
 
 
+# The longest test modules, longest first. The test processes take modules in collection order,
+# one at a time (`--dist loadfile`); starting with these, the short ones fill the gaps at the end
+# instead of one process running a long module alone while the other is idle.
+LONGEST_FIRST = [
+    "tests/journeys/test_sweep_coordinator.py",
+    "tests/journeys/test_sweep_partner.py",
+    "tests/journeys/test_sweep_others.py",
+    "tests/test_post_matrix.py",
+    "tests/journeys/test_partner_import.py",
+    "tests/journeys/test_foundation.py",
+    "tests/projects/test_demo_acceptance.py",
+    "tests/journeys/test_front_door.py",
+    "tests/test_url_roles.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a module and among the rest is kept
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings_for_the_session(tmp_path_factory):
     """The same fast settings for session- and module-scoped fixtures (a demo loaded once per

@@ -9,7 +9,9 @@ be no wider than the screen (`document.documentElement.scrollWidth`; a failure n
 element) and have no serious or critical axe-core violation; the same page is then checked with
 axe-core at 1280 px. Pages other helpers add join the sweep as soon as a link leads to them.
 
-Run it alone: `.venv/bin/pytest -p no:xdist -q tests/journeys/test_sweep.py` (a few minutes).
+The logins are swept by three test modules (`test_sweep_*.py`), so that the two test processes
+share the work; each loads the demo once. Run them alone:
+`.venv/bin/pytest -p no:xdist -q tests/journeys/test_sweep_*.py` (a few minutes).
 """
 
 import heapq
@@ -24,20 +26,21 @@ from kvalis.demo import data
 from kvalis.demo.steps.core import LOGINS
 from tests.browser import axe_violations, describe, login
 
-pytestmark = [
+# What each test module of the sweep marks itself with.
+MARKS = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     # Widths and accessibility are the templates' and the stylesheet's, the same on either
-    # database: the sweep (six minutes) runs in the SQLite half of CI only.
+    # database: the sweep (several minutes) runs in the SQLite half of CI only.
     pytest.mark.skipif(
         os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="page layout does not depend on the database; swept on SQLite",
     ),
+    pytest.mark.timeout(900),
 ]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-ROLES = ["coordinator", "partner", "funder", "trainer", "participant"]
 # Enough for every page of each role's navigation and the project's tabs beneath it; the cap
 # keeps the run to a few minutes as the demo grows.
 MAX_PAGES = 110
@@ -180,15 +183,12 @@ def sweep_role(new_context, live_server, role: str) -> tuple[list[str], list[str
     return visited, problems
 
 
-@pytest.mark.timeout(1500)
-def test_every_page_each_demo_login_reaches_fits_a_phone_and_passes_axe(
-    transactional_db, new_context, live_server
-):
-    # One demo load for all five logins: loading it takes a while.
+def sweep(transactional_db, new_context, live_server, roles: list[str]) -> None:
+    """Load the demo once, sweep each of `roles` and fail with every problem found."""
     call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     report = []
     counts = {}
-    for role in ROLES:
+    for role in roles:
         visited, problems = sweep_role(new_context, live_server, role)
         counts[role] = len(visited)
         print(f"[{role}] {len(visited)} pages:", *(_relative(u, live_server.url) for u in visited))
