@@ -74,3 +74,12 @@ def test_generated_summary_names_every_fact_of_the_seed_article(project):
     assert "apmokyta 160 darbuotojų" in text
     assert "Taliną (Estija)" in text
     assert "Talino ir jo regiono kultūros ir neformal" in text
+
+
+def test_the_demo_projects_figures_are_kept_and_equal_a_count_from_raw_attendance(project):
+    from kvalis.reports import figures
+    from kvalis.reports.indicators import project_indicators, stored_indicators
+
+    assert figures.is_maintained(project)
+    raw = project_indicators(project, source="raw")
+    assert stored_indicators(project) == project_indicators(project) == raw
