@@ -1,5 +1,6 @@
 """The passkey buttons and their messages come from django-otp-webauthn's scripts, which read
-their texts from its JavaScript catalogue: in Lithuanian from Kvalis's own, in English on request."""
+their texts from its JavaScript catalogue: in Lithuanian from Kvalis's own, in English on
+request."""
 
 import json
 import re

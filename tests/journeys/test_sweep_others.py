@@ -1,4 +1,5 @@
-"""The funder observer's, the trainer's and the participant's pages, swept as `tests/journeys/sweep.py` says."""
+"""The funder observer's, the trainer's and the participant's pages, swept as
+`tests/journeys/sweep.py` says."""
 
 from tests.journeys.sweep import MARKS, sweep
 
@@ -8,4 +9,4 @@ pytestmark = MARKS
 def test_every_page_the_other_logins_reaches_fits_a_phone_and_passes_axe(
     transactional_db, new_context, live_server
 ):
-    sweep(transactional_db, new_context, live_server, ['funder', 'trainer', 'participant'])
+    sweep(transactional_db, new_context, live_server, ["funder", "trainer", "participant"])

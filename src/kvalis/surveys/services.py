@@ -592,7 +592,9 @@ def survey_response_submit(
                 # The question and the option come from the survey's own, already checked
                 # (`_validated_answers`), and the database's check constraints hold: validating
                 # them again here would cost a query each, for every answer of every response.
-                row.full_clean(exclude=["question", "choice", "response"], validate_constraints=False)
+                row.full_clean(
+                    exclude=["question", "choice", "response"], validate_constraints=False
+                )
             Answer.objects.bulk_create(rows)
             # Written last: when two answers race, the unique constraint refuses the second one
             # here and the whole transaction (its answers too) is rolled back.
