@@ -16,7 +16,8 @@ for a whole cohort (activity, project, dates, place, issuer, signatory, outcomes
    QR code (vector squares). That is plain byte concatenation: well under a millisecond each.
 
 `render_full_html()` renders a certificate as a single WeasyPrint document from the same
-template with the slots filled: the benchmark's one-document-at-a-time reference.
+template with the slots filled, and `full_document_html()` puts many such pages in one HTML: the
+benchmark's references (one document per certificate; one document of them all).
 """
 
 import hashlib
@@ -577,22 +578,23 @@ def render_certificate(certificate, *, language: str = "lt") -> bytes:
     return render_certificates([certificate], language=language)[certificate.verification_code]
 
 
+def full_document_html(certificates: Sequence, *, language: str = "lt") -> str:
+    """The certificates as ONE HTML document, a page each, every value filled in by the template
+    itself (no background, no overlay): the simple way, kept as the benchmark's references."""
+    with translation.override(language):
+        pages = []
+        for certificate in certificates:
+            personal = personal_values(certificate)
+            pages.append(
+                {
+                    **background_context(certificate.data),
+                    "personal": personal,
+                    "qr_svg": qr_svg(personal.url, scale=3),
+                }
+            )
+        return render_to_string(TEMPLATE, {"pages": pages, "layout": LAYOUT, "mode": "full"})
+
+
 def render_full_html(certificate, *, language: str = "lt") -> bytes:
     """One certificate as its own WeasyPrint document (the slow, simple way; for comparison)."""
-    with translation.override(language):
-        personal = personal_values(certificate)
-        html = render_to_string(
-            TEMPLATE,
-            {
-                "pages": [
-                    {
-                        **background_context(certificate.data),
-                        "personal": personal,
-                        "qr_svg": qr_svg(personal.url, scale=3),
-                    }
-                ],
-                "layout": LAYOUT,
-                "mode": "full",
-            },
-        )
-    return render_html_to_pdf(html)
+    return render_html_to_pdf(full_document_html([certificate], language=language))
