@@ -35,9 +35,13 @@ The rule that rebuild == incremental == recompute is tested on random histories
 
 The next step: a maintained project's unfiltered indicators (whole project, and each partner's
 scope) are kept as one stored row each (`StoredIndicators`, read by
-`reports.indicators.stored_indicators`). Any change to what `project_indicators()` reads bumps
-`ProjectFigures.version` in the writer's transaction (`project_changed()`), and a row computed at
-an older version, or on another day, is recomputed by the next read. The bump comes from
+`reports.indicators.stored_indicators`). Any change to what `project_indicators()` reads adds a
+`FiguresChange` row in the writer's transaction (`project_changed()`); the next reader folds the
+committed ones into `ProjectFigures.version` (`current_version()`), and a row computed at an
+older version, or on another day, is recomputed. Writers only insert, so they never wait for
+each other's figures (an UPDATE of the version did, until commit, and could deadlock with the
+enrolment services' seat locks); a change is seen once its transaction commits, as before.
+The changes come from
   - `audit_log()`, which every data-changing service calls (`audited()`): a change in a project
     bumps it; a change to an organisation or a person (their names, types and categories are
     read live) bumps every project they appear in;
@@ -57,7 +61,7 @@ from kvalis.attendance.models import Attendance, AttendanceStatus
 from kvalis.attendance.selectors import credited_hours
 from kvalis.enrolment.models import Enrolment
 from kvalis.projects.models import Project
-from kvalis.reports.models import EnrolmentFigures, ProjectFigures
+from kvalis.reports.models import EnrolmentFigures, FiguresChange, ProjectFigures
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 BATCH = 2000
@@ -108,16 +112,41 @@ def _replace(enrolment_ids: list[int], rows: Iterable[EnrolmentFigures]) -> None
     EnrolmentFigures.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _bump(projects: QuerySet) -> None:
-    """Mark the stored indicators of these projects stale. Called inside the writer's
-    transaction: the row lock it takes orders concurrent writers, and a reader that sees the
-    new version also sees the writes that came with it."""
-    ProjectFigures.objects.filter(project__in=projects).update(version=F("version") + 1)
+def _bump(projects: QuerySet | list[int]) -> None:
+    """Mark the stored indicators of these projects (the maintained ones) stale. Called inside
+    the writer's transaction, so a reader sees the change with the writes that came with it."""
+    maintained = ProjectFigures.objects.filter(project__in=projects).values_list(
+        "project_id", flat=True
+    )
+    FiguresChange.objects.bulk_create(
+        [FiguresChange(project_id=project_id) for project_id in maintained]
+    )
 
 
 def project_changed(*, project_id: int) -> None:
     """Something the indicators of this project read has changed."""
-    ProjectFigures.objects.filter(project_id=project_id).update(version=F("version") + 1)
+    _bump([project_id])
+
+
+def has_changes(project: Project) -> QuerySet:
+    """The changes not yet counted in the project's version (for an `Exists`)."""
+    return FiguresChange.objects.filter(project=project)
+
+
+def current_version(project: Project) -> int | None:
+    """The project's figures version with the committed changes counted; None when its
+    figures are not maintained.
+
+    The changes are deleted and the version moved on together, in a short transaction of the
+    reader's (pages that read indicators write nothing else): a change committed meanwhile is
+    not among those deleted, so it stays for the next reader. Only readers lock the figures
+    row now, and they take no other lock, so no writer waits for it."""
+    if has_changes(project).exists():
+        with transaction.atomic():
+            folded, _by_model = has_changes(project).delete()
+            if folded:
+                ProjectFigures.objects.filter(project=project).update(version=F("version") + 1)
+    return ProjectFigures.objects.filter(project=project).values_list("version", flat=True).first()
 
 
 def audited(*, project, obj) -> None:

@@ -654,21 +654,21 @@ def stored_indicators(project: Project, *, partner=None, scope=None, today: date
     was computed on another day; otherwise this is one indexed query. A project whose figures
     are not maintained is computed as before."""
     from django.db import IntegrityError, transaction
-    from django.db.models import F
+    from django.db.models import Exists, F
 
-    from kvalis.reports.models import ProjectFigures, StoredIndicators
+    from kvalis.reports.models import StoredIndicators
 
     today = today or timezone.localdate()
     rows = StoredIndicators.objects.filter(project=project, partner=partner)
     fresh = (
         rows.filter(computed_on=today, version=F("project__figures__version"))
+        .exclude(Exists(figures.has_changes(project)))
         .values_list("data", flat=True)
         .first()
     )
     if fresh is not None:
         return from_stored_json(fresh)
-    version = ProjectFigures.objects.filter(project=project).values_list("version", flat=True)
-    version = version.first()
+    version = figures.current_version(project)
     if version is None:
         return project_indicators(project, scope=scope, today=today)
     # The version is read before the figures: a change committed meanwhile makes them newer

@@ -194,7 +194,7 @@ class ProjectFigures(models.Model):
         related_name="figures",
     )
     rebuilt_at = models.DateTimeField(_("rebuilt at"), default=timezone.now)
-    # Bumped (in the writer's transaction) by every change to what the indicators read, so a
+    # Moved on by the reader that folds the committed `FiguresChange` rows into it, so a
     # `StoredIndicators` row computed at an older version is known to be stale.
     version = models.PositiveBigIntegerField(_("version"), default=0)
 
@@ -204,6 +204,33 @@ class ProjectFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.rebuilt_at:%Y-%m-%d %H:%M}"
+
+
+class FiguresChange(models.Model):
+    """A change to what a maintained project's indicators read, not yet counted in
+    `ProjectFigures.version`.
+
+    Writers add one (`reports.figures.project_changed`) in their own transaction instead of
+    bumping the version: an insert locks no row that another writer needs, where the UPDATE of
+    the project's one figures row was held until commit, so every writer of a project queued
+    behind the others, and a writer that took a cohort's seat lock after it (an import enrolling
+    in several cohorts) could deadlock with one that took them in the other order. A reader
+    that finds committed changes folds them into the version before recomputing
+    (`reports.figures.current_version`)."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("figures change")
+        verbose_name_plural = _("figures changes")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.pk}"
 
 
 class StoredIndicators(models.Model):
