@@ -10,10 +10,12 @@ planner picks for a small table."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kvalis.access import get_project_access
 from kvalis.enrolment.selectors import roster
 from kvalis.people.models import Person, name_sort_key
+from kvalis.people.selectors import person_page
 from tests.factories import EnrolmentFactory, PersonFactory
 
 PAGE = 50
@@ -79,6 +81,50 @@ def test_a_projects_people_list_reads_people_through_indexes(crowd, persona):
     else:
         assert "SCAN people_person" not in plan, plan
         assert "USING INDEX people_person_organisation_id" in plan, plan
+
+
+def _explain(sql: str) -> str:
+    """The plan of a query as it was run (its parameters written in)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(" ".join(str(part) for part in row) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob"])
+def test_every_query_of_a_deep_people_page_reads_people_through_indexes(crowd, persona):
+    """What the people list runs for a page (`person_page`: the count, the page's ids in
+    sort-key order, then its fifty people by primary key) never reads the whole table of the
+    country's people, and the people of the page are read by their ids.
+
+    One exception, on PostgreSQL: the coordinator's count reads the people table once, each row
+    checked against the hashed memberships (an OR of semi-joins cannot be served by an index
+    there). That is bounded by the country's people, about 10 ms for 50 000."""
+    access = get_project_access(getattr(crowd, persona), crowd.project.code)
+    with CaptureQueriesContext(connection) as queries:
+        page = person_page(access.people(), 5)
+    assert page.object_list == sorted(page.object_list, key=lambda p: (p.sort_key, p.pk))
+    plans = [(query["sql"], _explain(query["sql"])) for query in queries.captured_queries]
+    assert len(plans) == 3, plans
+    (count_sql, count_plan), (ids_sql, ids_plan), (page_sql, page_plan) = plans
+    assert "COUNT(*)" in count_sql and '"sort_key"' in ids_sql and " IN (" in page_sql, plans
+    checked = [(ids_sql, ids_plan), (page_sql, page_plan)]
+    if connection.vendor == "postgresql":
+        if persona == "bob":
+            checked.append((count_sql, count_plan))
+        for sql, plan in checked:
+            assert "Seq Scan on people_person" not in plan, (sql, plan)
+    else:
+        checked.append((count_sql, count_plan))
+        for sql, plan in checked:
+            assert "SCAN people_person" not in plan, (sql, plan)
+    if connection.vendor == "postgresql":
+        assert "people_person_pkey" in page_plan, page_plan
+    else:
+        assert "SEARCH people_person USING INTEGER PRIMARY KEY" in page_plan, page_plan
 
 
 def test_the_roster_finds_its_enrolments_by_the_cohort_index(world):

@@ -5,7 +5,6 @@ organisation and the institutions it nominates for (`access.people()`)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,10 +21,9 @@ from kvalis.lib.grammar import agree
 from kvalis.organisations.models import Organisation
 from kvalis.people import services
 from kvalis.people.forms import PeopleFilterForm, PersonForm, PersonProjectForm
+from kvalis.people.selectors import person_page
 from kvalis.projects.forms import run_service
 from kvalis.projects.services import trainer_invite, trainer_login_state
-
-PAGE_SIZE = 50
 
 
 def _organisations(access: ProjectAccess) -> QuerySet[Organisation]:
@@ -33,12 +31,19 @@ def _organisations(access: ProjectAccess) -> QuerySet[Organisation]:
     if access.is_partner:
         ids = access.partner_organisation_ids()
     else:
+        # The employers of `access.people()`: the consortium, the institutions it nominates
+        # for, and the employers of anyone enrolled. Three semi-joins, as there: joining the
+        # organisations to partners and to every person of a national consortium took 70 ms.
         project = access.project
-        accepted = {"project": project, "status": "accepted"}
+        accepted = project.partners.filter(status="accepted")
         ids = Organisation.objects.filter(
-            Q(partnerships__in=project.partners.filter(**accepted))
-            | Q(covering_partners__in=project.partners.filter(**accepted))
-            | Q(staff__in=access.people())
+            Q(pk__in=accepted.values("organisation"))
+            | Q(pk__in=accepted.values("covered_organisations"))
+            | Q(
+                pk__in=Enrolment.objects.filter(cohort__activity__project=project).values(
+                    "person__organisation"
+                )
+            )
         ).values("pk")
     return Organisation.objects.filter(pk__in=ids).order_by(*lt_order("name"))
 
@@ -58,7 +63,7 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
         access.cohorts().select_related("activity").order_by("activity__position", "start_date")
     )
     form = PeopleFilterForm(request.GET or None, organisations=organisations, cohorts=cohorts)
-    people = access.people().select_related("organisation")
+    people = access.people()
     data = form.filters()
     for word in data.get("q", "").split():
         people = people.filter(
@@ -73,10 +78,7 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
             status__in=[EnrolmentStatus.CANCELLED, EnrolmentStatus.REJECTED]
         )
         people = people.filter(pk__in=enrolled.values("person_id"))
-    # The stored sort key (Lithuanian order) through its index: a deep page costs what the first
-    # one does, on SQLite too, where the collation would run in Python for every row.
-    people = people.order_by("sort_key", "pk")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = person_page(people, request.GET.get("page"))
     context = {
         "access": access,
         "project": access.project,
