@@ -129,18 +129,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+OVERVIEW_PARTNERS = 20
+
+
 @login_required
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code)
     project = access.project
     counts = activity_counts(project)
+    partners = project_partners(project)
     return _page(
         request,
         access,
         "projects/project_detail.html",
         "overview",
         role_label=role_label(access.role),
-        partners=project_partners(project),
+        # The first partners, the lead among them; the partners page lists them all (a
+        # national programme's 2 000 were most of the overview).
+        partners=partners[:OVERVIEW_PARTNERS],
+        partner_count=partners.count(),
         activities=project_overview_tree(project, access.cohorts()),
         module_count=counts.get(ActivityKind.MODULE, 0),
         study_visit_count=counts.get(ActivityKind.STUDY_VISIT, 0),
