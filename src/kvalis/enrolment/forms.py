@@ -59,10 +59,11 @@ class RosterFilterForm(forms.Form):
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
+        self.partners = list(partners)  # read once: the choices and the page's select
         self.fields["partner"].choices = [
             ("", _("all")),
             (self.NO_QUOTA, _("no quota")),
-            *((str(p.pk), p.organisation.name) for p in partners),
+            *((str(p.pk), p.organisation.name) for p in self.partners),
         ]
         self.fields["status"].choices = [
             ("", pgettext_lazy("feminine", "all")),

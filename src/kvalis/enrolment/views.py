@@ -490,14 +490,25 @@ def cohorts(request: HttpRequest, code: str) -> HttpResponse:
 ROSTER_PAGE_SIZE = 50
 
 
+def _cohort_partners(access: ProjectAccess, cohort: Cohort) -> QuerySet[Partner]:
+    """The partners a coordinator filters a roster by: those with someone enrolled in the
+    cohort or a quota in it, not every partner of the project (2 000 in a national programme,
+    most of a roster's page)."""
+    return (
+        Partner.objects.filter(project=access.project)
+        .filter(
+            Q(pk__in=Enrolment.objects.filter(cohort=cohort).values("partner"))
+            | Q(pk__in=Quota.objects.filter(cohort=cohort).values("partner"))
+        )
+        .select_related("organisation")
+        .order_by(*lt_order("organisation__name"))
+    )
+
+
 def _roster_rows(access: ProjectAccess, cohort: Cohort, request: HttpRequest):
     rows = roster(cohort).filter(pk__in=_enrolments(access).values("pk"))
     # A partner coordinator may filter by their own partner only; nobody by another project's.
-    partners = (
-        [access.partner]
-        if access.is_partner
-        else Partner.objects.filter(project=access.project).select_related("organisation")
-    )
+    partners = [access.partner] if access.is_partner else _cohort_partners(access, cohort)
     form = RosterFilterForm(request.GET or None, partners=partners)
     partner, status = form.filters()
     if partner == RosterFilterForm.NO_QUOTA:
@@ -539,9 +550,7 @@ def roster_view(request: HttpRequest, code: str, cohort_pk: int) -> HttpResponse
             seats=seats,
             quotas=quotas,
             registration=registration_of(cohort),
-            partners=Partner.objects.filter(project=access.project).select_related("organisation")
-            if access.is_coordinator
-            else [],
+            partners=filter_form.partners if access.is_coordinator else [],
             filter_form=filter_form,
             partner_filter=partner,
             status_filter=status,
