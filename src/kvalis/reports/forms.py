@@ -1,7 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kvalis.organisations.geo import Municipality
+from kvalis.organisations.models import Organisation
+from kvalis.organisations.selectors import label_of
+from kvalis.people.organisation_field import OrganisationSearchField
 from kvalis.projects.models import Activity, Partner
 from kvalis.reports.indicators import ReportFilters
 from kvalis.reports.models import PublicSummary
@@ -14,6 +18,43 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class PartnerSearchField(OrganisationSearchField):
+    """A partner of the project, typed by its organisation's name: a national programme has
+    2 000 partners, and a `<select>` of them all was a third of the dashboard and most of its
+    time. A number is the partner's id, as links and the filters stored with an export job give
+    it; a name is searched among the partners' organisations (see `OrganisationSearchField`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.partners = Partner.objects.none()
+
+    def set_partners(self, partners) -> None:
+        self.partners = partners
+        self.queryset = Organisation.objects.filter(pk__in=partners.values("organisation"))
+
+    def prepare_value(self, value):
+        if isinstance(value, Partner):
+            return label_of(value.organisation)
+        text = str(value or "").strip()
+        if text.isascii() and text.isdigit():
+            found = self.partners.select_related("organisation").filter(pk=int(text)).first()
+            return label_of(found.organisation) if found else value
+        return value
+
+    def to_python(self, value) -> Partner | None:
+        text = " ".join(str(value or "").split())
+        if text.isascii() and text.isdigit():
+            found = self.partners.filter(pk=int(text)).first()
+            if found is None:
+                raise ValidationError(
+                    _("There is no such organisation here: type its name instead."),
+                    code="invalid_choice",
+                )
+            return found
+        organisation = super().to_python(text)
+        return self.partners.get(organisation=organisation) if organisation else None
+
+
 class ReportFilterForm(forms.Form):
     """The dashboard's filters (GET). Invalid values are reported and no filter is applied."""
 
@@ -23,11 +64,10 @@ class ReportFilterForm(forms.Form):
         required=False,
         empty_label=_("All activities"),
     )
-    partner = forms.ModelChoiceField(
+    partner = PartnerSearchField(
         label=_("Partner"),
-        queryset=Partner.objects.none(),
         required=False,
-        empty_label=_("All partners"),
+        help_text=_("Its name or part of it; empty for all."),
     )
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
     date_from = forms.DateField(label=_("Sessions from"), required=False, widget=DateInput())
@@ -39,12 +79,7 @@ class ReportFilterForm(forms.Form):
             "position", "pk"
         )
         if show_partner:
-            self.fields["partner"].queryset = (
-                Partner.objects.filter(project=project)
-                .select_related("organisation")
-                .order_by("pk")
-            )
-            self.fields["partner"].label_from_instance = lambda p: p.organisation.name
+            self.fields["partner"].set_partners(Partner.objects.filter(project=project))
         else:
             del self.fields["partner"]
         self.fields["municipality"].choices = [("", _("All municipalities"))] + list(
