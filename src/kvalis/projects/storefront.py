@@ -6,7 +6,9 @@ catalogue's too: those a partner's quota still reserves are not free for a publi
 Every function runs a fixed number of queries whatever the number of cohorts or projects.
 """
 
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from kvalis.enrolment.rules import audience_summary
 from kvalis.enrolment.selectors import open_cohorts, seats_of_cohorts
@@ -15,6 +17,12 @@ from kvalis.projects.models import Activity, Cohort, Project
 # What `/` shows before the visitor goes on to the catalogue.
 HOME_COHORTS = 6
 HOME_PROJECTS = 12
+# What a public project page lists at most: a page of its open cohorts, the first dates of each
+# activity and the first partners, each with how many more there are (a national project has
+# thousands of cohorts; the page listed every one, with its sessions).
+PUBLIC_OPEN_COHORTS = 12
+PUBLIC_COHORT_DATES = 6
+PUBLIC_PARTNERS = 40
 
 
 def with_public_seats(cohorts: QuerySet[Cohort]) -> list[Cohort]:
@@ -71,6 +79,31 @@ def public_projects(limit: int = HOME_PROJECTS) -> list[Project]:
     return projects
 
 
-def project_open_cohorts(project: Project) -> list[Cohort]:
-    """The project's cohorts open for applications, with their seats."""
-    return with_public_seats(open_cohorts().filter(activity__project=project))
+def project_open_cohort_page(project: Project, number) -> Page:
+    """One page of the project's open cohorts, the soonest first, each with its seats (an
+    invalid or too large `number` gives the nearest page, as `Paginator.get_page` does)."""
+    cohorts = open_cohorts().filter(activity__project=project)
+    page = Paginator(cohorts, PUBLIC_OPEN_COHORTS).get_page(number)
+    page.object_list = with_public_seats(page.object_list)
+    return page
+
+
+def public_activity_tree(project: Project) -> QuerySet[Activity]:
+    """The project's activities, each with `cohort_count` and its first PUBLIC_COHORT_DATES
+    cohorts (with their venue) for the dates it shows: three queries whatever the size."""
+    counted = Cohort.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
+    return project.activities.annotate(
+        cohort_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+    ).prefetch_related(
+        Prefetch(
+            "cohorts",
+            queryset=Cohort.objects.select_related("venue")
+            .annotate(
+                place=Window(
+                    RowNumber(), partition_by=F("activity"), order_by=[F("start_date"), F("pk")]
+                )
+            )
+            .filter(place__lte=PUBLIC_COHORT_DATES)
+            .order_by("start_date", "pk"),
+        )
+    )

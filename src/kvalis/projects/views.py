@@ -213,21 +213,34 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
 # --- Public page -------------------------------------------------------------------------------
 
 
-@public_cache.cached_page(public_cache.CATALOGUE, key=lambda code: code)
+@public_cache.cached_page(public_cache.CATALOGUE, params=("page",), key=lambda code: code)
 def project_public(request: HttpRequest, code: str) -> HttpResponse:
+    """A public project: a page of its open cohorts, its activities with their first dates, its
+    first partners (bounded, whatever the project's size: `storefront.PUBLIC_*`)."""
     project = get_object_or_404(
         Project.objects.filter(is_public=True).select_related("lead", "funder"), code=code
     )
-    return render(
+    open_page = storefront.project_open_cohort_page(project, request.GET.get("page"))
+    partners = list(project_partners(project)[: storefront.PUBLIC_PARTNERS + 1])
+    partners_more = 0
+    if len(partners) > storefront.PUBLIC_PARTNERS:
+        partners = partners[: storefront.PUBLIC_PARTNERS]
+        partners_more = project.partners.count() - storefront.PUBLIC_PARTNERS
+    response = render(
         request,
         "projects/project_public.html",
         {
             "project": project,
-            "open_cohorts": storefront.project_open_cohorts(project),
-            "partners": project_partners(project),
-            "activities": project_activity_tree(project),
+            "open_page": open_page,
+            "partners": partners,
+            "partners_more": partners_more,
+            "activities": storefront.public_activity_tree(project),
         },
     )
+    if request.GET.get("page", "") not in ("", str(open_page.number)):
+        # ?page=abc or ?page=9999 shows another page: not kept under that name.
+        return public_cache.dont_store(response)
+    return response
 
 
 # --- Partners ----------------------------------------------------------------------------------
