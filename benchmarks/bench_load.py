@@ -10,9 +10,11 @@ pages carry a session cookie made once per client. Per page: requests per second
 the share of the minimal page's requests per second. With REPEAT > 1, the medians of the runs.
 
 Then 50 applicants for the last 3 seats of a cohort that places confirmed applicants
-automatically: 50 concurrent POSTs of the public form, then 50 concurrent confirmations (the
-links of the e-mails, taken from the database). Exactly 3 must be confirmed, none a server error,
-p95 ≤ 1 s.
+automatically: each opens the form first, then the 50 send it at once; then 50 concurrent
+confirmations (the links of the e-mails, taken from the database). Exactly 3 must be confirmed,
+none a server error, p95 ≤ 1 s for the applications and for the confirmations. The e-mails are
+sent as in production: the requests write them to the outbox and `kvalis db_worker`, started
+beside gunicorn on the same machine, sends them (to the console backend).
 
     KVALIS_LOAD_SECONDS=8 KVALIS_LOAD_REPEAT=3 .venv/bin/python benchmarks/run.py bench_load
 
@@ -131,17 +133,26 @@ def server_environment(port: int) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "KVALIS_BENCH_BASELINE": "1",
-        "TASKS_IMMEDIATE": "1",
+        # Tasks (the e-mails) go to the database queue and `kvalis db_worker`, as in production.
+        "TASKS_IMMEDIATE": "0",
         # The application throttle must count across the 4 workers, as in production.
         "CACHE_BACKEND": "database",
     }
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int) -> tuple[subprocess.Popen, subprocess.Popen]:
+    """gunicorn and the task worker, started with the same environment."""
     env = server_environment(port)
     bin_dir = Path(sys.executable).parent
     for command in (["createcachetable"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([bin_dir / "kvalis", *command], env=env, check=True, cwd=ROOT)
+    worker = subprocess.Popen(
+        [bin_dir / "kvalis", "db_worker", "--interval", "0.2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server = subprocess.Popen(
         [
             bin_dir / "gunicorn",
@@ -159,11 +170,12 @@ def start_server(port: int) -> subprocess.Popen:
         try:
             status, _h, _b = asyncio.run(request(port, "GET", BASELINE))
             if status == 200:
-                return server
+                return server, worker
         except OSError:
             pass
         time.sleep(0.1)
     server.terminate()
+    worker.terminate()
     raise RuntimeError("gunicorn did not answer")
 
 
@@ -217,23 +229,38 @@ async def apply_and_confirm(port: int, cohort, organisation_pk: int) -> dict:
     from kvalis.enrolment.models import EnrolmentConfirmation
 
     path = f"/catalogue/{cohort.public_id}/"
-    latencies: list[float] = []
     errors = 0
 
-    async def form_post(path: str, fields: dict) -> int:
-        nonlocal errors
-        status, headers, content = await request(port, "GET", path)
+    async def open_form(path: str) -> tuple[str, str]:
+        """The form's CSRF token and the cookies that came with it."""
+        _status, headers, content = await request(port, "GET", path)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
         cookie = "; ".join(
             value.split(";")[0] for name, value in headers if name.lower() == "set-cookie"
         )
-        body = urlencode({"csrfmiddlewaretoken": token.decode(), **fields})
-        started = time.perf_counter()
-        status, _headers, _content = await request(port, "POST", path, cookie=cookie, body=body)
-        latencies.append(time.perf_counter() - started)
-        if status >= 500:
-            errors += 1
-        return status
+        return token.decode(), cookie
+
+    async def send_all(path_of, fields_of, count: int) -> tuple[list[int], list[float]]:
+        """`count` people open their form, then all send it at once: statuses and latencies
+        of the POSTs."""
+        nonlocal errors
+        forms = await asyncio.gather(*(open_form(path_of(n)) for n in range(count)))
+        latencies: list[float] = []
+
+        async def post(n: int) -> int:
+            nonlocal errors
+            token, cookie = forms[n]
+            body = urlencode({"csrfmiddlewaretoken": token, **fields_of(n)})
+            started = time.perf_counter()
+            status, _h, _c = await request(port, "POST", path_of(n), cookie=cookie, body=body)
+            latencies.append(time.perf_counter() - started)
+            if status >= 500:
+                errors += 1
+            return status
+
+        statuses = await asyncio.gather(*(post(n) for n in range(count)))
+        latencies.sort()
+        return statuses, latencies
 
     applications = [
         {
@@ -247,7 +274,7 @@ async def apply_and_confirm(port: int, cohort, organisation_pk: int) -> dict:
         }
         for n in range(APPLICANTS)
     ]
-    statuses = await asyncio.gather(*(form_post(path, fields) for fields in applications))
+    statuses, applied = await send_all(lambda n: path, lambda n: applications[n], APPLICANTS)
     tokens = await sync_to_async(
         lambda: list(
             EnrolmentConfirmation.objects.filter(enrolment__cohort=cohort).values_list(
@@ -255,16 +282,34 @@ async def apply_and_confirm(port: int, cohort, organisation_pk: int) -> dict:
             )
         )
     )()
-    confirms = await asyncio.gather(
-        *(form_post(f"/enrolment/confirm/{token}/", {}) for token in tokens)
+    confirms, confirmed = await send_all(
+        lambda n: f"/enrolment/confirm/{tokens[n]}/", lambda n: {}, len(tokens)
     )
-    latencies.sort()
     return {
         "applications": len(tokens),
         "statuses": sorted(set(statuses) | set(confirms)),
         "errors": errors,
-        "p95": latencies[int(len(latencies) * 0.95)] * 1000,
+        "p95_apply": applied[int(len(applied) * 0.95)] * 1000,
+        "p95_confirm": confirmed[int(len(confirmed) * 0.95)] * 1000 if confirmed else 0,
     }
+
+
+def last_outbox_pk() -> int:
+    from kvalis.outbox.models import OutboxMessage
+
+    return OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def wait_for_outbox(after_pk: int, seconds: float = 60) -> int:
+    """Wait (at most `seconds`) until the worker has sent the e-mails written after `after_pk`;
+    how many are left."""
+    from kvalis.outbox.models import OutboxMessage
+
+    deadline = time.monotonic() + seconds
+    written = OutboxMessage.objects.filter(pk__gt=after_pk)
+    while (left := written.filter(sent_at=None).count()) and (time.monotonic() < deadline):
+        time.sleep(0.5)
+    return left
 
 
 def run() -> list[dict]:
@@ -295,7 +340,7 @@ def run() -> list[dict]:
     ]
     at_50 = {"minimal page", "verify page", "catalogue"}
     port = free_port()
-    server = start_server(port)
+    server, worker = start_server(port)
     cpu_before = os.times()
     try:
         # Each worker imports, compiles templates and fills caches on its first requests.
@@ -308,10 +353,14 @@ def run() -> list[dict]:
                     cookies = (cookies10 * 5)[:clients] if signed_in else [""] * clients
                     figures = asyncio.run(drive(port, path, cookies, SECONDS))
                     runs.setdefault((label, clients), []).append(figures)
+        outbox_before = last_outbox_pk()
         race = asyncio.run(apply_and_confirm(port, last_seats_cohort(), project.lead_id))
+        race["unsent"] = wait_for_outbox(outbox_before)
     finally:
         server.send_signal(signal.SIGTERM)
+        worker.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        worker.wait(timeout=30)
     cpu = os.times()
     children_cpu = (cpu.children_user + cpu.children_system) - (
         cpu_before.children_user + cpu_before.children_system
@@ -349,9 +398,14 @@ def run() -> list[dict]:
             "value": cohort_confirmed,
             "unit": "confirmed",
             "target": SEATS,
-            "meets": cohort_confirmed == SEATS and not race["errors"] and race["p95"] <= 1000,
+            "meets": cohort_confirmed == SEATS
+            and not race["errors"]
+            and not race["unsent"]
+            and max(race["p95_apply"], race["p95_confirm"]) <= 1000,
             "detail": f"{race['applications']} applications, {race['errors']} server errors, "
-            f"p95 {race['p95']:.0f} ms (target ≤ 1000), statuses {race['statuses']}; "
+            f"p95 {race['p95_apply']:.0f} ms to apply, {race['p95_confirm']:.0f} ms to confirm "
+            f"(target ≤ 1000), statuses {race['statuses']}, "
+            f"{race['unsent']} e-mails left unsent by the worker; "
             f"server CPU {children_cpu:.0f} s for the whole benchmark",
         }
     )
