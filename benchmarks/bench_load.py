@@ -225,6 +225,7 @@ def last_seats_cohort():
 
 async def apply_and_confirm(port: int, cohort, organisation_pk: int) -> dict:
     from asgiref.sync import sync_to_async
+    from django.db import connection
 
     from kvalis.enrolment.models import EnrolmentConfirmation
 
@@ -275,13 +276,20 @@ async def apply_and_confirm(port: int, cohort, organisation_pk: int) -> dict:
         for n in range(APPLICANTS)
     ]
     statuses, applied = await send_all(lambda n: path, lambda n: applications[n], APPLICANTS)
-    tokens = await sync_to_async(
-        lambda: list(
-            EnrolmentConfirmation.objects.filter(enrolment__cohort=cohort).values_list(
-                "token", flat=True
+
+    def confirmation_tokens() -> list[str]:
+        # Read in asgiref's worker thread: its connection is closed, or the test database
+        # could not be dropped afterwards.
+        try:
+            return list(
+                EnrolmentConfirmation.objects.filter(enrolment__cohort=cohort).values_list(
+                    "token", flat=True
+                )
             )
-        )
-    )()
+        finally:
+            connection.close()
+
+    tokens = await sync_to_async(confirmation_tokens)()
     confirms, confirmed = await send_all(
         lambda n: f"/enrolment/confirm/{tokens[n]}/", lambda n: {}, len(tokens)
     )
@@ -292,6 +300,25 @@ async def apply_and_confirm(port: int, cohort, organisation_pk: int) -> dict:
         "p95_apply": applied[int(len(applied) * 0.95)] * 1000,
         "p95_confirm": confirmed[int(len(confirmed) * 0.95)] * 1000 if confirmed else 0,
     }
+
+
+def wait_for_other_sessions(seconds: float = 15) -> None:
+    """On PostgreSQL, wait until the stopped processes' sessions are gone: the test database
+    cannot be dropped while another session uses it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.2)
 
 
 def last_outbox_pk() -> int:
@@ -361,6 +388,7 @@ def run() -> list[dict]:
         worker.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         worker.wait(timeout=30)
+        wait_for_other_sessions()
     cpu = os.times()
     children_cpu = (cpu.children_user + cpu.children_system) - (
         cpu_before.children_user + cpu_before.children_system
