@@ -105,3 +105,16 @@ def test_the_page_costs_the_same_queries_with_many_cohorts_and_partners(client, 
     for n in range(5):
         PartnerFactory(project=world.project, organisation=OrganisationFactory(name=f"Įstaiga {n}"))
     assert count() == few
+
+
+@pytest.mark.parametrize("status", ["invited", "declined", "left"])
+def test_only_partners_that_accepted_are_shown_in_public(client, world, status):
+    PartnerFactory(
+        project=world.project,
+        organisation=OrganisationFactory(name="Neprisijungęs muziejus"),
+        status=status,
+    )
+    page = public_page(client, world.project.code).text
+    partners = page.split('id="partners-h"')[1].split("</section>")[0]
+    assert "Neprisijungęs muziejus" not in partners
+    assert world.partner_a.organisation.name in partners

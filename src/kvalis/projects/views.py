@@ -39,7 +39,7 @@ from kvalis.projects.forms import (
     VenueForm,
     run_service,
 )
-from kvalis.projects.models import ActivityKind, Membership, Project
+from kvalis.projects.models import ActivityKind, Membership, PartnerStatus, Project
 from kvalis.projects.selectors import (
     activity_counts,
     project_activity_tree,
@@ -221,11 +221,14 @@ def project_public(request: HttpRequest, code: str) -> HttpResponse:
         Project.objects.filter(is_public=True).select_related("lead", "funder"), code=code
     )
     open_page = storefront.project_open_cohort_page(project, request.GET.get("page"))
-    partners = list(project_partners(project)[: storefront.PUBLIC_PARTNERS + 1])
+    # Only those who accepted: an organisation invited, or one that declined or left, is not
+    # the project's partner in public.
+    accepted = project_partners(project).filter(status=PartnerStatus.ACCEPTED)
+    partners = list(accepted[: storefront.PUBLIC_PARTNERS + 1])
     partners_more = 0
     if len(partners) > storefront.PUBLIC_PARTNERS:
         partners = partners[: storefront.PUBLIC_PARTNERS]
-        partners_more = project.partners.count() - storefront.PUBLIC_PARTNERS
+        partners_more = accepted.count() - storefront.PUBLIC_PARTNERS
     response = render(
         request,
         "projects/project_public.html",
