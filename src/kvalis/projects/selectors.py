@@ -52,10 +52,12 @@ def project_activity_tree(project: Project, cohorts: QuerySet[Cohort] | None = N
 OVERVIEW_COHORTS = 12
 
 
-def project_overview_tree(project: Project, cohorts: QuerySet[Cohort]):
-    """Activities with their first cohorts, each cohort with its sessions summarised (how many,
-    first and last, academic hours) instead of listed: a large project's overview listed 4 010
-    sessions. Each activity carries `cohort_count` (of `cohorts`). Three queries."""
+def activities_with_first_cohorts(
+    project: Project, cohorts: QuerySet[Cohort], limit: int
+) -> QuerySet[Activity]:
+    """The project's activities, each with `cohort_count` (of `cohorts`) and, prefetched, its
+    first `limit` of `cohorts` by start date (with their venue). Two queries whatever the
+    size; `cohorts` may carry annotations of its own."""
     visible = cohorts.filter(activity=OuterRef("pk")).order_by().values("activity")
     return project.activities.annotate(
         cohort_count=Coalesce(Subquery(visible.annotate(n=Count("pk")).values("n")), 0)
@@ -63,20 +65,28 @@ def project_overview_tree(project: Project, cohorts: QuerySet[Cohort]):
         Prefetch(
             "cohorts",
             queryset=cohorts.select_related("venue")
-            .prefetch_related("trainers")
             .annotate(
-                session_count=Count("sessions"),
-                first_session=Min("sessions__starts_at"),
-                last_session=Max("sessions__ends_at"),
-                session_hours=Sum("sessions__academic_hours"),
                 place=Window(
                     RowNumber(), partition_by=F("activity"), order_by=[F("start_date"), F("pk")]
                 ),
             )
-            .filter(place__lte=OVERVIEW_COHORTS)
+            .filter(place__lte=limit)
             .order_by("start_date", "pk"),
         ),
     )
+
+
+def project_overview_tree(project: Project, cohorts: QuerySet[Cohort]):
+    """Activities with their first cohorts, each cohort with its sessions summarised (how many,
+    first and last, academic hours) instead of listed: a large project's overview listed 4 010
+    sessions. Each activity carries `cohort_count` (of `cohorts`). Three queries."""
+    summarised = cohorts.prefetch_related("trainers").annotate(
+        session_count=Count("sessions"),
+        first_session=Min("sessions__starts_at"),
+        last_session=Max("sessions__ends_at"),
+        session_hours=Sum("sessions__academic_hours"),
+    )
+    return activities_with_first_cohorts(project, summarised, OVERVIEW_COHORTS)
 
 
 def activity_counts(project: Project) -> dict[str, int]:

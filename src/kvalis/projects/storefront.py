@@ -7,12 +7,12 @@ Every function runs a fixed number of queries whatever the number of cohorts or 
 """
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, QuerySet
 
 from kvalis.enrolment.rules import audience_summary
 from kvalis.enrolment.selectors import open_cohorts, seats_of_cohorts
 from kvalis.projects.models import Activity, Cohort, Project
+from kvalis.projects.selectors import activities_with_first_cohorts
 
 # What `/` shows before the visitor goes on to the catalogue.
 HOME_COHORTS = 6
@@ -90,20 +90,5 @@ def project_open_cohort_page(project: Project, number) -> Page:
 
 def public_activity_tree(project: Project) -> QuerySet[Activity]:
     """The project's activities, each with `cohort_count` and its first PUBLIC_COHORT_DATES
-    cohorts (with their venue) for the dates it shows: three queries whatever the size."""
-    counted = Cohort.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
-    return project.activities.annotate(
-        cohort_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
-    ).prefetch_related(
-        Prefetch(
-            "cohorts",
-            queryset=Cohort.objects.select_related("venue")
-            .annotate(
-                place=Window(
-                    RowNumber(), partition_by=F("activity"), order_by=[F("start_date"), F("pk")]
-                )
-            )
-            .filter(place__lte=PUBLIC_COHORT_DATES)
-            .order_by("start_date", "pk"),
-        )
-    )
+    cohorts (with their venue) for the dates it shows."""
+    return activities_with_first_cohorts(project, Cohort.objects.all(), PUBLIC_COHORT_DATES)
