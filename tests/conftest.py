@@ -94,7 +94,10 @@ def _fresh_attempt_counters():
     from zero, whatever the tests before it did in the same process."""
     from django.core.cache import cache
 
+    from kvalis.lib import kept
+
     cache.clear()
+    kept.clear()  # kept page parts are keyed by pk and version, which repeat between tests
 
 
 @dataclass

@@ -84,7 +84,7 @@ class ProjectAccess:
     project: Project
     role: Role
     partner: Partner | None = None
-    person: Person | None = None
+    person: Person | None = None  # a trainer's (whose cohorts are theirs); None for members
 
     def can(self, perm: Perm) -> bool:
         return perm in GRANTS[self.role]
@@ -173,12 +173,9 @@ def project_access_for(user, project: Project) -> ProjectAccess | None:
     membership = (
         Membership.objects.filter(project=project, user=user).select_related("partner").first()
     )
-    person = _person_of(user)
     if membership is not None:
-        role = Role(membership.role)
-        return ProjectAccess(
-            user=user, project=project, role=role, partner=membership.partner, person=person
-        )
+        return _member_access(user, membership)
+    person = _person_of(user)
     if (
         person is not None
         and Cohort.objects.filter(activity__project=project, trainers=person).exists()
@@ -187,8 +184,28 @@ def project_access_for(user, project: Project) -> ProjectAccess | None:
     return None
 
 
+def _member_access(user, membership: Membership) -> ProjectAccess:
+    return ProjectAccess(
+        user=user,
+        project=membership.project,
+        role=Role(membership.role),
+        partner=membership.partner,
+    )
+
+
 def get_project_access(user, code: str, perm: Perm = Perm.VIEW) -> ProjectAccess:
-    """Look up a project by code for this user; 404 unless they hold `perm` in it."""
+    """Look up a project by code for this user; 404 unless they hold `perm` in it.
+
+    A member's project, membership and partner come in one query (every signed-in project page
+    starts here); anyone else's access is worked out by `project_access_for`."""
+    if user.is_authenticated and not user.is_superuser:
+        membership = (
+            Membership.objects.filter(project__code=code, user=user)
+            .select_related("project__lead", "project__funder", "partner")
+            .first()
+        )
+        if membership is not None:
+            return _member_access(user, membership).require(perm)
     project = _get_or_404(Project.objects.select_related("lead", "funder"), code=code)
     access = project_access_for(user, project)
     if access is None:

@@ -348,6 +348,15 @@ elif CACHE_BACKEND == "database":
     }
 else:
     raise ImproperlyConfigured(f"CACHE_BACKEND must be local or database, got {CACHE_BACKEND!r}")
+# Parts of signed-in pages kept under their project's figures version (kvalis.lib.kept): a key
+# names the version it was rendered at and is never overwritten with other content, so every
+# process may keep its own copy, in its own memory, whatever CACHE_BACKEND says.
+CACHES["kept"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kvalis-kept",
+    "TIMEOUT": 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": envint("KEPT_MAX_ENTRIES", "2000")},
+}
 
 LOGGING = {
     "version": 1,

@@ -37,7 +37,7 @@ from kvalis.lib.confirm import confirmation_page
 from kvalis.projects.models import Membership
 from kvalis.projects.selectors import project_activity_tree, project_partners
 from kvalis.reports.forms import ReportFilterForm
-from kvalis.reports.indicators import access_indicators, indicators_json
+from kvalis.reports.indicators import kept_indicators_json
 
 PAGE_SIZE = 50
 NEW_TOKEN_KEY = "api_new_token"
@@ -99,8 +99,7 @@ def project_indicators_view(request: HttpRequest, code: str) -> HttpResponse:
     form = ReportFilterForm(
         request.GET if bound else None, project=access.project, show_partner=not access.is_partner
     )
-    data = access_indicators(access, form.filters())
-    return HttpResponse(indicators_json(data), content_type="application/json")
+    return HttpResponse(kept_indicators_json(access, form), content_type="application/json")
 
 
 @api_endpoint()

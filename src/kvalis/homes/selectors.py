@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
@@ -77,35 +77,54 @@ class Places:
 NO_PLACES = Places()
 
 
+def _places_sql() -> str:
+    """The statement of `user_places`: four EXISTS of the user's id, on indexed foreign keys.
+
+    Written out, not built by the ORM: the navigation bar asks it on every signed-in page, and
+    compiling the same annotated queryset each time cost 1.3 ms of CPU, the statement itself a
+    tenth of that. The names come from the models, so a renamed table or column follows."""
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    trainers = Cohort.trainers.through
+    person, enrolment = table(Person), table(Enrolment)
+    of_user = f"{person}.{column(Person, 'user')} = %s"
+    return (
+        "SELECT "
+        f"EXISTS (SELECT 1 FROM {enrolment} JOIN {person}"
+        f" ON {enrolment}.{column(Enrolment, 'person')} = {person}.{column(Person, 'id')}"
+        f" WHERE {of_user}), "
+        f"EXISTS (SELECT 1 FROM {table(trainers)} JOIN {person}"
+        f" ON {table(trainers)}.{column(trainers, 'person')} = {person}.{column(Person, 'id')}"
+        f" WHERE {of_user}), "
+        f"EXISTS (SELECT 1 FROM {table(Membership)}"
+        f" WHERE {table(Membership)}.{column(Membership, 'user')} = %s), "
+        # As ownership.coordinated_organisations: only a registered organisation's count.
+        f"EXISTS (SELECT 1 FROM {table(OrganisationCoordinator)} JOIN {table(Organisation)}"
+        f" ON {table(OrganisationCoordinator)}.{column(OrganisationCoordinator, 'organisation')}"
+        f" = {table(Organisation)}.{column(Organisation, 'id')}"
+        f" WHERE {table(OrganisationCoordinator)}.{column(OrganisationCoordinator, 'user')} = %s"
+        f" AND {table(Organisation)}.{column(Organisation, 'registered_at')} IS NOT NULL)"
+    )
+
+
 def user_places(user) -> Places:
     """The places of `user`, in one query."""
     if user is None or not user.is_authenticated:
         return NO_PLACES
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            is_participant=Exists(Enrolment.objects.filter(person__user=OuterRef("pk"))),
-            is_trainer=Exists(Cohort.trainers.through.objects.filter(person__user=OuterRef("pk"))),
-            is_member=Exists(Membership.objects.filter(user=OuterRef("pk"))),
-            # As ownership.coordinated_organisations: only a registered organisation's count.
-            coordinates=Exists(
-                OrganisationCoordinator.objects.filter(
-                    user=OuterRef("pk"), organisation__registered_at__isnull=False
-                )
-            ),
-        )
-        .values("is_participant", "is_trainer", "is_member", "coordinates", "is_superuser")
-        .first()
-    )
-    if row is None:
-        return NO_PLACES
+    with connection.cursor() as cursor:
+        cursor.execute(_places_sql(), [user.pk] * 4)
+        participant, trainer, member, coordinates = cursor.fetchone()
     return Places(
-        participant=row["is_participant"],
-        trainer=row["is_trainer"],
-        member=row["is_member"],
-        coordinator_of_organisation=row["coordinates"],
-        admin=row["is_superuser"],
+        participant=bool(participant),
+        trainer=bool(trainer),
+        member=bool(member),
+        coordinator_of_organisation=bool(coordinates),
+        admin=user.is_superuser,
     )
 
 

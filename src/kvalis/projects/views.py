@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from kvalis.access import (
 )
 from kvalis.lib import public_cache
 from kvalis.lib.collation import lt_order
+from kvalis.lib.kept import kept
 from kvalis.organisations.services import organisation_create
 from kvalis.projects import services, storefront
 from kvalis.projects.forms import (
@@ -46,6 +48,7 @@ from kvalis.projects.selectors import (
     project_overview_tree,
     project_partners,
 )
+from kvalis.reports import figures
 
 
 def _page(request: HttpRequest, access: ProjectAccess, template: str, tab: str, **context):
@@ -136,21 +139,41 @@ OVERVIEW_PARTNERS = 20
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code)
     project = access.project
-    counts = activity_counts(project)
-    partners = project_partners(project)
+
+    def overview_html() -> str:
+        counts = activity_counts(project)
+        partners = project_partners(project)
+        return render_to_string(
+            "projects/_overview.html",
+            {
+                "access": access,
+                "project": project,
+                "role_label": role_label(access.role),
+                # The first partners, the lead among them; the partners page lists them all (a
+                # national programme's 2 000 were most of the overview).
+                "partners": partners[:OVERVIEW_PARTNERS],
+                "partner_count": partners.count(),
+                "activities": project_overview_tree(project, access.cohorts()),
+                "module_count": counts.get(ActivityKind.MODULE, 0),
+                "study_visit_count": counts.get(ActivityKind.STUDY_VISIT, 0),
+            },
+        )
+
+    # What the overview shows changes with the project's figures version (kvalis.lib.kept):
+    # kept per role and scope (a trainer sees only their own cohorts).
+    parts = (
+        "overview",
+        access.role,
+        access.partner.pk if access.partner else 0,
+        access.person.pk if access.person else 0,
+    )
+    version = figures.current_version(project)
     return _page(
         request,
         access,
         "projects/project_detail.html",
         "overview",
-        role_label=role_label(access.role),
-        # The first partners, the lead among them; the partners page lists them all (a
-        # national programme's 2 000 were most of the overview).
-        partners=partners[:OVERVIEW_PARTNERS],
-        partner_count=partners.count(),
-        activities=project_overview_tree(project, access.cohorts()),
-        module_count=counts.get(ActivityKind.MODULE, 0),
-        study_visit_count=counts.get(ActivityKind.STUDY_VISIT, 0),
+        overview_html=kept(project, version, parts, overview_html),
     )
 
 

@@ -44,7 +44,7 @@ enrolment services' seat locks); a change is seen once its transaction commits, 
 The changes come from
   - `audit_log()`, which every data-changing service calls (`audited()`): a change in a project
     bumps it; a change to an organisation or a person (their names, types and categories are
-    read live) bumps every project they appear in;
+    read live) bumps every project they appear in (a person: enrolled or training a cohort);
   - `changed()` / `session_changed()` above (attendance and session hours), and the anonymous
     survey answers, which write no audit entry.
 """
@@ -54,7 +54,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, Q, QuerySet
 from django.utils import timezone
 
 from kvalis.attendance.models import Attendance, AttendanceStatus
@@ -141,11 +141,21 @@ def current_version(project: Project) -> int | None:
     reader's (pages that read indicators write nothing else): a change committed meanwhile is
     not among those deleted, so it stays for the next reader. Only readers lock the figures
     row now, and they take no other lock, so no writer waits for it."""
-    if has_changes(project).exists():
-        with transaction.atomic():
-            folded, _by_model = has_changes(project).delete()
-            if folded:
-                ProjectFigures.objects.filter(project=project).update(version=F("version") + 1)
+    row = (
+        ProjectFigures.objects.filter(project=project)
+        .annotate(pending=Exists(has_changes(project)))
+        .values_list("version", "pending")
+        .first()
+    )
+    if row is None:
+        return None
+    version, pending = row
+    if not pending:
+        return version  # one query on most requests: nothing changed since the last reader
+    with transaction.atomic():
+        folded, _by_model = has_changes(project).delete()
+        if folded:
+            ProjectFigures.objects.filter(project=project).update(version=F("version") + 1)
     return ProjectFigures.objects.filter(project=project).values_list("version", flat=True).first()
 
 
@@ -165,9 +175,10 @@ def audited(*, project, obj) -> None:
             ).values("pk")
         )
     elif label == "people.person":
-        _bump(
-            Project.objects.filter(activities__cohorts__enrolments__person_id=obj.pk).values("pk")
-        )
+        # Enrolled, or training a cohort (the overview names the trainers).
+        enrolled = Enrolment.objects.filter(person_id=obj.pk).values("cohort__activity__project")
+        trains = Project.objects.filter(activities__cohorts__trainers=obj.pk).values("pk")
+        _bump(Project.objects.filter(Q(pk__in=enrolled) | Q(pk__in=trains)).values("pk"))
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -35,7 +36,8 @@ from kvalis.lib.exports import (
     download_name,
     xlsx_bytes,
 )
-from kvalis.reports import services
+from kvalis.lib.kept import kept
+from kvalis.reports import figures, services
 from kvalis.reports.exports import available_exports, export_rows, export_size, export_title
 from kvalis.reports.forms import (
     PublicSummaryForm,
@@ -43,7 +45,11 @@ from kvalis.reports.forms import (
     filter_values,
     report_filter_form,
 )
-from kvalis.reports.indicators import access_indicators, indicators_json, report_enrolments
+from kvalis.reports.indicators import (
+    access_indicators,
+    kept_indicators_json,
+    report_enrolments,
+)
 from kvalis.reports.models import ExportJob, ExportKind, PublicSummary
 from kvalis.reports.outputs import charts, indicator_rows, report_xlsx
 from kvalis.reports.services import export_job_perms, report_scope
@@ -92,28 +98,52 @@ def _dashboard_charts(data: dict) -> list[Chart]:
     return result
 
 
+def _scope_parts(access: ProjectAccess, name: str) -> tuple:
+    """What a kept part of a report page depends on besides the project's version."""
+    return (name, access.role, access.partner.pk if access.partner else 0)
+
+
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
+    project = access.project
     form = _filters(request, access)
-    data = access_indicators(access, form.filters())
+    # Unfiltered, the filters and the figures are kept under the project's version (see
+    # kvalis.lib.kept); filtered views are computed and rendered each time.
+    version = None if form.is_bound else figures.current_version(project)
+
+    def filters_html() -> str:
+        return render_to_string(
+            "reports/_dashboard_filters.html", {"form": form, "project": project}
+        )
+
+    def figures_html() -> str:
+        data = access_indicators(access, form.filters())
+        return render_to_string(
+            "reports/_dashboard_figures.html",
+            {
+                "project": project,
+                "data": data,
+                "indicators": indicator_rows(data),
+                "charts": _dashboard_charts(data),
+            },
+        )
+
     return render(
         request,
         "reports/dashboard.html",
         {
             "access": access,
-            "project": access.project,
+            "project": project,
             "tab": "reports",
-            "form": form,
-            "data": data,
-            "indicators": indicator_rows(data),
-            "charts": _dashboard_charts(data),
+            "filters_html": kept(project, version, _scope_parts(access, "filters"), filters_html),
+            "figures_html": kept(project, version, _scope_parts(access, "figures"), figures_html),
             "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
             "exports": [
                 (
                     export_title(kind),
-                    reverse(f"reports:export_{kind}_xlsx", args=[access.project.code]),
-                    reverse(f"reports:export_{kind}_csv", args=[access.project.code]),
+                    reverse(f"reports:export_{kind}_xlsx", args=[project.code]),
+                    reverse(f"reports:export_{kind}_csv", args=[project.code]),
                 )
                 for kind in available_exports()
             ]
@@ -130,9 +160,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def report_json(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
     form = _filters(request, access)
-    data = access_indicators(access, form.filters())
     return download(
-        indicators_json(data),
+        kept_indicators_json(access, form),
         _filename(access, "report", "json"),
         "application/json",
         inline=True,

@@ -1,0 +1,236 @@
+"""Parts of signed-in pages kept under the project's figures version (kvalis.lib.kept): the
+second request renders less, a change shows at once, and nobody sees a part kept for another
+role or scope."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils import timezone
+
+from kvalis.attendance.services import Mark, attendance_record
+from kvalis.enrolment.services import enrolment_nominate
+from kvalis.lib.kept import kept, kept_key
+from kvalis.organisations.services import organisation_update
+from kvalis.people.services import person_update
+from kvalis.projects.services import cohort_create
+from kvalis.reports import figures
+from kvalis.reports.indicators import project_indicators
+from tests.factories import CohortFactory, MembershipFactory, PersonFactory, UserFactory
+
+BEFORE_START = date(2014, 4, 1)
+
+
+@pytest.fixture
+def maintained(world):
+    """The world's project with its figures maintained: one person of each partner enrolled,
+    the partner B's one marked present."""
+    world.enrolment_a = enrolment_nominate(
+        actor=world.alice, cohort=world.cohort, person=world.person_a, today=BEFORE_START
+    )
+    world.enrolment_b = enrolment_nominate(
+        actor=world.alice, cohort=world.cohort, person=world.person_b, today=BEFORE_START
+    )
+    figures.rebuild(world.project)
+    attendance_record(
+        session=world.session, marks=[Mark(world.enrolment_b.pk, "present")], actor=world.alice
+    )
+    return world
+
+
+def _kept_count() -> int:
+    return len(caches["kept"]._cache)
+
+
+def _indicators(client, world) -> dict:
+    response = client.get(reverse("reports:json", args=[world.project.code]))
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_a_part_is_rendered_once_per_version(maintained):
+    project = maintained.project
+    calls = []
+
+    def render():
+        calls.append(1)
+        return f"rendered {len(calls)}"
+
+    version = figures.current_version(project)
+    assert kept(project, version, ("t",), render) == "rendered 1"
+    assert kept(project, version, ("t",), render) == "rendered 1"
+    assert kept(project, version, ("other-scope",), render) == "rendered 2"
+    assert kept(project, version + 1, ("t",), render) == "rendered 3"
+    # Not maintained (no version): rendered every time, nothing kept.
+    assert kept(project, None, ("t",), render) == "rendered 4"
+    assert kept(project, None, ("t",), render) == "rendered 5"
+
+
+def test_the_key_names_the_day_and_the_language(maintained, monkeypatch):
+    from django.utils import translation
+
+    project = maintained.project
+    with translation.override("lt"):
+        lithuanian = kept_key(project, 3, ("x",))
+    with translation.override("en"):
+        english = kept_key(project, 3, ("x",))
+    assert lithuanian != english
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2031, 1, 2))
+    with translation.override("lt"):
+        tomorrow = kept_key(project, 3, ("x",))
+    assert tomorrow != lithuanian and "2031-01-02" in tomorrow
+
+
+def test_the_dashboard_is_kept_and_shows_a_change_at_once(client, maintained):
+    client.force_login(maintained.alice)
+    url = reverse("reports:dashboard", args=[maintained.project.code])
+    first = client.get(url)
+    assert first.status_code == 200
+    assert _kept_count() == 2  # the filters and the figures
+    again = client.get(url)
+    assert again.context["figures_html"] == first.context["figures_html"]
+    assert _kept_count() == 2
+
+    attendance_record(
+        session=maintained.session,
+        marks=[Mark(maintained.enrolment_a.pk, "present")],
+        actor=maintained.alice,
+    )
+    after = client.get(url)
+    trained = project_indicators(maintained.project)["participants_trained"]
+    assert trained == 2
+    assert after.context["figures_html"] != first.context["figures_html"]
+    assert _indicators(client, maintained)["participants_trained"] == 2
+
+
+def test_a_filtered_dashboard_is_never_kept(client, maintained):
+    client.force_login(maintained.alice)
+    url = reverse("reports:dashboard", args=[maintained.project.code])
+    client.get(url, {"municipality": "utena"})
+    client.get(url, {"date_from": "2030-01-01"})
+    assert _kept_count() == 0
+    response = client.get(
+        reverse("reports:json", args=[maintained.project.code]), {"date_from": "2030-01-01"}
+    )
+    assert json.loads(response.content)["participants_trained"] == 0
+    assert _kept_count() == 0
+
+
+def test_a_partner_never_gets_the_coordinators_kept_figures(client, maintained):
+    """Alice (coordinator) fills the kept parts first; Bob (partner B) sees only his people."""
+    client.force_login(maintained.alice)
+    assert _indicators(client, maintained)["participants_enrolled"] == 2
+    client.get(reverse("reports:dashboard", args=[maintained.project.code]))
+
+    client.force_login(maintained.bob)
+    scoped = _indicators(client, maintained)
+    assert scoped["participants_enrolled"] == 1
+    assert scoped["scoped"] is True
+    dashboard = client.get(reverse("reports:dashboard", args=[maintained.project.code]))
+    assert "Molėtų biblioteka" in dashboard.text  # "You see the people of …"
+
+    # The API answers from the same kept text, scoped the same.
+    api = client.get(reverse("api:project_indicators", args=[maintained.project.code]))
+    assert json.loads(api.content)["participants_enrolled"] == 1
+
+
+def test_another_organisations_coordinator_gets_404_even_when_parts_are_kept(client, maintained):
+    client.force_login(maintained.alice)
+    for name in ("projects:detail", "reports:dashboard", "reports:json"):
+        assert client.get(reverse(name, args=[maintained.project.code])).status_code == 200
+    for user in (maintained.charlie, UserFactory()):
+        client.force_login(user)
+        for name in ("projects:detail", "reports:dashboard", "reports:json"):
+            response = client.get(reverse(name, args=[maintained.project.code]))
+            assert response.status_code == 404, (user, name)
+
+
+def test_a_renamed_organisation_shows_on_the_kept_overview(client, maintained):
+    client.force_login(maintained.alice)
+    url = reverse("projects:detail", args=[maintained.project.code])
+    assert "Molėtų biblioteka" in client.get(url).text
+    organisation_update(
+        actor=maintained.alice,
+        organisation=maintained.partner_b.organisation,
+        name="Molėtų viešoji biblioteka",
+    )
+    assert "Molėtų viešoji biblioteka" in client.get(url).text
+
+
+def test_a_new_cohort_and_a_renamed_trainer_show_on_the_kept_overview(client, maintained):
+    client.force_login(maintained.alice)
+    url = reverse("projects:detail", args=[maintained.project.code])
+    client.get(url)
+    cohort_create(
+        actor=maintained.alice,
+        activity=maintained.activity,
+        name="Vakarinė grupė",
+        start_date=date(2014, 9, 1),
+        end_date=date(2014, 9, 30),
+    )
+    page = client.get(url).text
+    assert "Vakarinė grupė" in page
+
+    trainer = PersonFactory(organisation=maintained.lead, first_name="Ona", last_name="Lektorė")
+    maintained.cohort.trainers.add(trainer)
+    figures.project_changed(project_id=maintained.project.pk)  # as cohort_update does
+    assert "Ona Lektorė" in client.get(url).text
+    person_update(actor=maintained.alice, person=trainer, last_name="Mokytoja")
+    page = client.get(url).text
+    assert "Ona Mokytoja" in page and "Lektorė" not in page
+
+
+def test_a_trainer_never_gets_the_coordinators_kept_overview(client, maintained):
+    other = CohortFactory(activity=maintained.activity, name="Kita grupė")
+    figures.project_changed(project_id=maintained.project.pk)
+    client.force_login(maintained.alice)
+    url = reverse("projects:detail", args=[maintained.project.code])
+    assert "Kita grupė" in client.get(url).text
+
+    user = UserFactory()
+    trainer = PersonFactory(user=user, organisation=maintained.lead)
+    maintained.cohort.trainers.add(trainer)
+    client.force_login(user)
+    page = client.get(url).text
+    assert maintained.cohort.name in page
+    assert other.name not in page
+
+    # A funder observer sees every cohort, as the coordinator does, from a part of their own.
+    observer = UserFactory()
+    MembershipFactory(project=maintained.project, user=observer, role="funder_observer")
+    client.force_login(observer)
+    page = client.get(url).text
+    assert other.name in page
+    assert "Edit the project" not in page and "Redaguoti projektą" not in page
+
+
+def test_the_kept_parts_are_in_the_readers_language(client, maintained):
+    client.force_login(maintained.alice)
+    url = reverse("reports:dashboard", args=[maintained.project.code])
+    lithuanian = client.get(url).text
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).text
+    assert "Planuota ir pasiekta" in lithuanian
+    assert "Planned and achieved" in english
+    assert "Planuota ir pasiekta" not in english
+
+
+def test_a_project_without_maintained_figures_keeps_nothing(client, world):
+    client.force_login(world.alice)
+    for name in ("projects:detail", "reports:dashboard", "reports:json"):
+        assert client.get(reverse(name, args=[world.project.code])).status_code == 200
+    assert _kept_count() == 0
+
+
+def test_nothing_is_kept_across_a_day(client, maintained, monkeypatch):
+    """Completion depends on today: a part kept yesterday is not served today."""
+    client.force_login(maintained.alice)
+    url = reverse("reports:dashboard", args=[maintained.project.code])
+    client.get(url)
+    assert _kept_count() == 2
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    client.get(url)
+    assert _kept_count() == 4
