@@ -41,7 +41,8 @@ def maintained(world):
 
 
 def _kept_count() -> int:
-    return len(caches["kept"]._cache)
+    """Kept parts other than the tabs (kept for every project page, whatever its data)."""
+    return sum(":tabs:" not in key for key in caches["kept"]._cache)
 
 
 def _indicators(client, world) -> dict:
@@ -234,3 +235,51 @@ def test_nothing_is_kept_across_a_day(client, maintained, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
     client.get(url)
     assert _kept_count() == 4
+
+
+def test_the_tabs_are_kept_per_role(client, maintained):
+    url = reverse("projects:detail", args=[maintained.project.code])
+    members = reverse("projects:members", args=[maintained.project.code])
+    client.force_login(maintained.alice)
+    assert members in client.get(url).text
+    client.force_login(maintained.bob)
+    page = client.get(url).text
+    assert members not in page
+    assert reverse("people:list", args=[maintained.project.code]) in page
+    observer = UserFactory()
+    MembershipFactory(project=maintained.project, user=observer, role="funder_observer")
+    client.force_login(observer)
+    page = client.get(url).text
+    assert reverse("people:list", args=[maintained.project.code]) not in page
+    assert reverse("budget:overview", args=[maintained.project.code]) in page
+
+
+def test_the_people_rows_show_any_change_to_what_they_show(client, maintained):
+    """The rows are kept under a fingerprint of what they show, not under a version: even a
+    write no service announces (here a bare UPDATE) shows on the next request."""
+    from kvalis.people.models import Person
+
+    client.force_login(maintained.alice)
+    url = reverse("people:list", args=[maintained.project.code])
+    assert "Jonaitė" in client.get(url).text
+    assert "Jonaitė" in client.get(url).text
+    Person.objects.filter(pk=maintained.person_a.pk).update(last_name="Jonaitytė")
+    page = client.get(url).text
+    assert "Jonaitytė" in page and "Jonaitė" not in page
+    Person.objects.filter(pk=maintained.person_a.pk).update(email="nauja@example.lt")
+    assert "nauja@example.lt" in client.get(url).text
+    maintained.lead.__class__.objects.filter(pk=maintained.lead.pk).update(name="Naujas vardas")
+    assert "Naujas vardas" in client.get(url).text
+
+
+def test_a_partner_sees_only_its_people_after_the_coordinator(client, maintained):
+    client.force_login(maintained.alice)
+    url = reverse("people:list", args=[maintained.project.code])
+    page = client.get(url).text
+    assert "Jonaitė" in page and "Petraitė" in page
+    client.force_login(maintained.bob)
+    page = client.get(url).text
+    assert "Petraitė" in page and "Jonaitė" not in page
+    # and the htmx results alone, as the filter form asks for them
+    results = client.get(url, headers={"HX-Request": "true", "HX-Target": "people-results"})
+    assert "Petraitė" in results.text and "Jonaitė" not in results.text

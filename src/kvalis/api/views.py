@@ -94,10 +94,11 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 def project_indicators_view(request: HttpRequest, code: str) -> HttpResponse:
     # As reports.views.report_json: the same permission, filters and scope.
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
-    fields = set(ReportFilterForm.base_fields)
-    bound = any(request.GET.get(name) for name in fields)
-    form = ReportFilterForm(
-        request.GET if bound else None, project=access.project, show_partner=not access.is_partner
+    bound = any(request.GET.get(name) for name in ReportFilterForm.base_fields)
+    form = (
+        ReportFilterForm(request.GET, project=access.project, show_partner=not access.is_partner)
+        if bound
+        else None
     )
     return HttpResponse(kept_indicators_json(access, form), content_type="application/json")
 

@@ -344,7 +344,7 @@ def _person_for_application(
         position=position,
         position_category=position_category,
     )
-    person.full_clean()
+    person.full_clean(exclude=["organisation"])  # the form's choice, or one made just now
     person.save()
     return person, True
 
@@ -445,7 +445,13 @@ def application_create(
     enrolment.organisation_name = organisation.name if organisation else ""
     enrolment.position = applicant["position"]
     enrolment.position_category = position_category
-    enrolment.full_clean(validate_unique=False, validate_constraints=False)
+    # The person, the cohort and the organisation are rows just read or written here: their
+    # existence is not asked again (one query each).
+    enrolment.full_clean(
+        exclude=["person", "cohort", "organisation", "partner", "enrolled_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             enrolment.save()

@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from kvalis.projects.models import Project
 
 
-def kept_key(project: Project, version: int, parts: tuple) -> str:
+def kept_key(project: Project, version: int | str, parts: tuple) -> str:
     return ":".join(
         str(part)
         for part in (
@@ -47,8 +47,11 @@ def kept_key(project: Project, version: int, parts: tuple) -> str:
     )
 
 
-def kept[T](project: Project, version: int | None, parts: tuple, render: Callable[[], T]) -> T:
-    """What `render()` gives, kept for (project, version, day, language, *parts)."""
+def kept[T](
+    project: Project, version: int | str | None, parts: tuple, render: Callable[[], T]
+) -> T:
+    """What `render()` gives, kept for (project, version, day, language, *parts). The version
+    may also be a fingerprint of what the part shows (the people list's rows)."""
     if version is None:
         return render()
     cache = caches["kept"]

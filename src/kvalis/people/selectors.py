@@ -3,6 +3,7 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from kvalis.organisations.geo import Municipality
 from kvalis.people.models import Person
 
 PAGE_SIZE = 50
@@ -25,4 +26,34 @@ def person_page(people: QuerySet[Person], number, *, per_page: int = PAGE_SIZE) 
         .select_related("organisation")
         .order_by("sort_key", "pk")
     )
+    return page
+
+
+# What a row of the people list shows (people/_person_rows.html).
+LIST_FIELDS = (
+    "pk",
+    "last_name",
+    "first_name",
+    "position",
+    "email",
+    "organisation_id",
+    "organisation__name",
+    "organisation__municipality",
+)
+
+
+def person_list_page(people: QuerySet[Person], number, *, per_page: int = PAGE_SIZE) -> Page:
+    """As `person_page`, the people as dicts of `LIST_FIELDS` (and "municipality", the
+    label): a list page needs no model instances, and making 50 people and their employers
+    was a fifth of its time."""
+    page = Paginator(ordered_ids(people), per_page).get_page(number)
+    rows = list(
+        Person.objects.filter(pk__in=list(page.object_list))
+        .order_by("sort_key", "pk")
+        .values(*LIST_FIELDS)
+    )
+    labels = dict(Municipality.choices)
+    for row in rows:
+        row["municipality"] = labels.get(row["organisation__municipality"], "")
+    page.object_list = rows
     return page

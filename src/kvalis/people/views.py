@@ -2,12 +2,15 @@
 adding or editing people. A partner coordinator sees and edits only the people of their own
 organisation and the institutions it nominates for (`access.people()`)."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,12 +21,14 @@ from kvalis.audit.models import AuditEntry
 from kvalis.enrolment.models import Enrolment, EnrolmentStatus
 from kvalis.lib.collation import lt_order
 from kvalis.lib.grammar import agree
+from kvalis.lib.kept import kept
 from kvalis.organisations.models import Organisation
 from kvalis.people import services
 from kvalis.people.forms import PeopleFilterForm, PersonForm, PersonProjectForm
-from kvalis.people.selectors import person_page
+from kvalis.people.selectors import LIST_FIELDS, person_list_page
 from kvalis.projects.forms import run_service
 from kvalis.projects.services import trainer_invite, trainer_login_state
+from kvalis.reports import figures
 
 
 def _organisations(access: ProjectAccess) -> QuerySet[Organisation]:
@@ -55,16 +60,35 @@ def _people_access(user, code: str) -> ProjectAccess:
     return access
 
 
+def _rows_fingerprint(rows: list[dict]) -> str:
+    """Everything the rows of a people list page show, hashed: their HTML is kept under it
+    (kvalis.lib.kept), so a changed name, address or employer is a new key at once, whoever
+    changed it and from wherever."""
+    shown = [tuple(row[name] for name in LIST_FIELDS) for row in rows]
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
 @login_required
 def person_list(request: HttpRequest, code: str) -> HttpResponse:
     access = _people_access(request.user, code)
-    organisations = _organisations(access)
-    cohorts = (
-        access.cohorts().select_related("activity").order_by("activity__position", "start_date")
-    )
-    form = PeopleFilterForm(request.GET or None, organisations=organisations, cohorts=cohorts)
+    project = access.project
+    # Without a filter (at most a page number) the form is the same for everyone of this role
+    # and scope until the project changes: kept under its figures version (kvalis.lib.kept).
+    filtering = any(request.GET.get(name) for name in PeopleFilterForm.base_fields)
+
+    def filter_form() -> PeopleFilterForm:
+        cohorts = (
+            access.cohorts().select_related("activity").order_by("activity__position", "start_date")
+        )
+        return PeopleFilterForm(
+            request.GET if filtering else None,
+            organisations=_organisations(access),
+            cohorts=cohorts,
+        )
+
+    form = filter_form() if filtering else None
     people = access.people()
-    data = form.filters()
+    data = form.filters() if form is not None else {}
     for word in data.get("q", "").split():
         people = people.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
@@ -78,17 +102,38 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
             status__in=[EnrolmentStatus.CANCELLED, EnrolmentStatus.REJECTED]
         )
         people = people.filter(pk__in=enrolled.values("person_id"))
-    page = person_page(people, request.GET.get("page"))
+    page = person_list_page(people, request.GET.get("page"))
+    rows_html = kept(
+        project,
+        _rows_fingerprint(page.object_list),
+        ("people-rows",),
+        lambda: render_to_string(
+            "people/_person_rows.html", {"project": project, "people": page.object_list}
+        ),
+    )
     context = {
         "access": access,
-        "project": access.project,
+        "project": project,
         "tab": "people",
         "form": form,
         "page": page,
+        "rows_html": rows_html,
     }
     template = "people/person_list.html"
     if request.htmx and request.htmx.target == "people-results":
         template += "#results"
+    else:
+        version = None if filtering else figures.current_version(project)
+        scope = ("people-filters", access.role, access.partner.pk if access.partner else 0)
+        context["filters_html"] = kept(
+            project,
+            version,
+            scope,
+            lambda: render_to_string(
+                "people/_person_filters.html",
+                {"project": project, "form": form or filter_form()},
+            ),
+        )
     return render(request, template, context)
 
 

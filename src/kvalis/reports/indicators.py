@@ -696,16 +696,14 @@ def access_indicators(access, filters: ReportFilters | None = None, *, today=Non
     return stored_indicators(access.project, partner=partner, scope=scope, today=today)
 
 
-def kept_indicators_json(access, form) -> str:
-    """`indicators_json()` of what the user of `access` sees, filtered by the bound `form`;
-    unfiltered, kept under the project's figures version (see `kvalis.lib.kept`)."""
+def kept_indicators_json(access, form=None) -> str:
+    """`indicators_json()` of what the user of `access` sees, filtered by `form` (the bound
+    filter form, or None: no filter); unfiltered, kept under the project's figures version
+    (see `kvalis.lib.kept`)."""
     from kvalis.lib.kept import kept
 
-    version = None if form.is_bound else figures.current_version(access.project)
+    if form is not None and form.is_bound:
+        return indicators_json(access_indicators(access, form.filters()))
+    version = figures.current_version(access.project)
     parts = ("json", access.role, access.partner.pk if access.partner else 0)
-    return kept(
-        access.project,
-        version,
-        parts,
-        lambda: indicators_json(access_indicators(access, form.filters())),
-    )
+    return kept(access.project, version, parts, lambda: indicators_json(access_indicators(access)))

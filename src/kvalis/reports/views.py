@@ -66,6 +66,11 @@ def _filters(request: HttpRequest, access: ProjectAccess) -> ReportFilterForm:
     return report_filter_form(request.GET, project=access.project, is_partner=access.is_partner)
 
 
+def _filtering(request: HttpRequest) -> bool:
+    """Does the query give a filter? (As `report_filter_form` decides whether to bind.)"""
+    return any(request.GET.get(name) for name in ReportFilterForm.base_fields)
+
+
 def _file_words(stem: str) -> str:
     """What a report's file name says, in the user's language (UTENA-KT-2014-galutinė-ataskaita)."""
     return {
@@ -107,18 +112,19 @@ def _scope_parts(access: ProjectAccess, name: str) -> tuple:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
     project = access.project
-    form = _filters(request, access)
     # Unfiltered, the filters and the figures are kept under the project's version (see
-    # kvalis.lib.kept); filtered views are computed and rendered each time.
-    version = None if form.is_bound else figures.current_version(project)
+    # kvalis.lib.kept), and the form is not even built; filtered views are computed each time.
+    form = _filters(request, access) if _filtering(request) else None
+    version = None if form is not None else figures.current_version(project)
 
     def filters_html() -> str:
         return render_to_string(
-            "reports/_dashboard_filters.html", {"form": form, "project": project}
+            "reports/_dashboard_filters.html",
+            {"form": form or _filters(request, access), "project": project},
         )
 
     def figures_html() -> str:
-        data = access_indicators(access, form.filters())
+        data = access_indicators(access, form.filters() if form is not None else None)
         return render_to_string(
             "reports/_dashboard_figures.html",
             {
@@ -138,7 +144,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "tab": "reports",
             "filters_html": kept(project, version, _scope_parts(access, "filters"), filters_html),
             "figures_html": kept(project, version, _scope_parts(access, "figures"), figures_html),
-            "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
+            "query": request.GET.urlencode() if form is not None and form.is_valid() else "",
             "exports": [
                 (
                     export_title(kind),
@@ -159,7 +165,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def report_json(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
-    form = _filters(request, access)
+    form = _filters(request, access) if _filtering(request) else None
     return download(
         kept_indicators_json(access, form),
         _filename(access, "report", "json"),
