@@ -18,6 +18,8 @@ beside gunicorn on the same machine, sends them (to the console backend).
 
     KVALIS_LOAD_SECONDS=8 KVALIS_LOAD_REPEAT=3 .venv/bin/python benchmarks/run.py bench_load
 
+(KVALIS_LOAD_PAGES=people,dashboard runs only those pages beside the baseline.)
+
 Targets (issue 16, share of the minimal page at c=10): verification ≥ 0.40, catalogue and public
 project page ≥ 0.25, project overview and people list ≥ 0.12, dashboard and indicators ≥ 0.15.
 """
@@ -365,6 +367,11 @@ def run() -> list[dict]:
         ("report dashboard", f"/projects/{CODE}/reports/", True, 0.15),
         ("JSON indicators", f"/api/projects/{CODE}/indicators/", True, 0.15),
     ]
+    # KVALIS_LOAD_PAGES=people,dashboard: only the pages whose label contains one of the words
+    # (and the minimal page, the baseline), for working on one page; `make bench` runs them all.
+    only = [word for word in os.environ.get("KVALIS_LOAD_PAGES", "").split(",") if word]
+    if only:
+        pages = [p for p in pages if p[3] is None or any(word in p[0] for word in only)]
     at_50 = {"minimal page", "verify page", "catalogue"}
     port = free_port()
     server, worker = start_server(port)

@@ -250,3 +250,53 @@ def test_an_invalid_month_gets_its_error_and_the_page_still_works(client, opened
     response = client.get(reverse("enrolment:catalogue"), {"month": "2014-13"})
     assert response.status_code == 200
     assert "YYYY-MM" in response.text or "MMMM-MM" in response.text
+
+
+# --- the version with the database cache ------------------------------------------------------
+
+
+@pytest.fixture
+def database_cache(settings):
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kvalis_cache_test",
+        },
+    }
+    call_command("createcachetable", verbosity=0)
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_with_the_database_cache_a_change_is_written_at_the_commit_only(
+    database_cache, django_capture_on_commit_callbacks
+):
+    """Inside the writer's transaction the version row is not written (it would be locked
+    until the commit, and every seat change would wait for it); at the commit it is."""
+    from kvalis.lib import public_cache
+
+    key = public_cache._version_key(public_cache.CATALOGUE)
+    assert database_cache.get(key) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        public_cache.changed(public_cache.CATALOGUE)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM kvalis_cache_test")
+            assert cursor.fetchone()[0] == 0
+    assert database_cache.get(key) is not None
+
+
+def test_with_the_database_cache_a_confirmation_still_shows_at_once(
+    client, opened, database_cache, django_capture_on_commit_callbacks
+):
+    url = reverse("enrolment:catalogue")
+    assert free_places(client.get(url).text) == "3"
+    CohortRegistration.objects.create(cohort=opened, auto_approve=True)
+    confirmation = EnrolmentConfirmationFactory(enrolment__cohort=opened)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = enrolment_services.application_confirm(token=confirmation.token)
+    assert enrolment.status == "confirmed"
+    assert free_places(client.get(url).text) == "2"

@@ -89,10 +89,10 @@ def test_the_dashboard_is_kept_and_shows_a_change_at_once(client, maintained):
     url = reverse("reports:dashboard", args=[maintained.project.code])
     first = client.get(url)
     assert first.status_code == 200
-    assert _kept_count() == 2  # the filters and the figures
+    assert _kept_count() == 3  # the filters, the figures and the downloads
     again = client.get(url)
     assert again.context["figures_html"] == first.context["figures_html"]
-    assert _kept_count() == 2
+    assert _kept_count() == 3
 
     attendance_record(
         session=maintained.session,
@@ -230,11 +230,11 @@ def test_nothing_is_kept_across_a_day(client, maintained, monkeypatch):
     client.force_login(maintained.alice)
     url = reverse("reports:dashboard", args=[maintained.project.code])
     client.get(url)
-    assert _kept_count() == 2
+    assert _kept_count() == 3
     tomorrow = timezone.localdate() + timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
     client.get(url)
-    assert _kept_count() == 4
+    assert _kept_count() == 6
 
 
 def test_the_tabs_are_kept_per_role(client, maintained):
@@ -283,3 +283,24 @@ def test_a_partner_sees_only_its_people_after_the_coordinator(client, maintained
     # and the htmx results alone, as the filter form asks for them
     results = client.get(url, headers={"HX-Request": "true", "HX-Target": "people-results"})
     assert "Petraitė" in results.text and "Jonaitė" not in results.text
+
+
+def test_the_kept_downloads_are_the_viewers_own(client, maintained):
+    code = maintained.project.code
+    url = reverse("reports:dashboard", args=[code])
+    final = reverse("reports:final_report", args=[code])
+    people = reverse("reports:export_participants_xlsx", args=[code])
+    client.force_login(maintained.alice)
+    page = client.get(url).text
+    assert final in page and people in page
+    observer = UserFactory()
+    MembershipFactory(project=maintained.project, user=observer, role="funder_observer")
+    client.force_login(observer)
+    page = client.get(url).text
+    assert final in page and people not in page
+    client.force_login(maintained.bob)
+    page = client.get(url).text
+    assert final not in page and people in page
+    # A filter's query goes into the links, and such a page is not kept.
+    page = client.get(url, {"date_from": "2014-01-01"}).text
+    assert f"{people}?date_from=2014-01-01" in page

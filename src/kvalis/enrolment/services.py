@@ -573,9 +573,9 @@ def application_confirm(*, token: str, today: date | None = None) -> Enrolment:
     enrolment = confirmation.enrolment
     if confirmation.confirmed_at is not None or enrolment.status != EnrolmentStatus.UNCONFIRMED:
         return enrolment
-    cohort = _lock_cohort(enrolment.cohort_id)
-    # Applications may have closed, or the cohort started, since the e-mail was sent.
-    _check_accepts_applications(cohort, today=today)
+    # What is the applicant's own comes first; the cohort's seat lock is taken only for the
+    # seat, as late as the transaction allows: fifty applicants confirming at once for the last
+    # seats wait for each other only that long. A closed cohort still undoes all of it.
     confirmation.confirmed_at = timezone.now()
     confirmation.save(update_fields=["confirmed_at"])
     person = enrolment.person
@@ -584,6 +584,9 @@ def application_confirm(*, token: str, today: date | None = None) -> Enrolment:
         person.email_verified = True
         person.save(update_fields=["email_verified", "updated_at"])
     _ensure_login(person, language=confirmation.language)
+    cohort = _lock_cohort(enrolment.cohort_id)
+    # Applications may have closed, or the cohort started, since the e-mail was sent.
+    _check_accepts_applications(cohort, today=today)
     enrolment.cohort = cohort
     if registration_of(cohort).auto_approve:
         _place(enrolment, cohort, today=today)

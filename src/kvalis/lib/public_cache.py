@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -73,8 +74,15 @@ def _new_version() -> int:
 
 def changed(scope: str) -> None:
     """Make the scope's kept pages stale: now, and again when the transaction commits (a page
-    rendered in between, from what was not yet committed, must not outlive the change)."""
-    cache.set(_version_key(scope), _new_version(), timeout=None)
+    rendered in between, from what was not yet committed, must not outlive the change).
+
+    With the database cache, inside a transaction, only at the commit: the cache row written
+    "now" would be seen by nobody else before the commit anyway, and writing it locked that
+    row until then, so every cohort's seat change in the country waited for every other's
+    (50 applicants confirming at once queued on it)."""
+    shared = isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache)
+    if not (shared and transaction.get_connection().in_atomic_block):
+        cache.set(_version_key(scope), _new_version(), timeout=None)
     transaction.on_commit(lambda: cache.set(_version_key(scope), _new_version(), timeout=None))
 
 

@@ -135,6 +135,25 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             },
         )
 
+    def downloads_html() -> str:
+        exports = [
+            (
+                export_title(kind),
+                reverse(f"reports:export_{kind}_xlsx", args=[project.code]),
+                reverse(f"reports:export_{kind}_csv", args=[project.code]),
+            )
+            for kind in available_exports()
+        ]
+        return render_to_string(
+            "reports/_dashboard_downloads.html",
+            {
+                "project": project,
+                "query": request.GET.urlencode() if form is not None and form.is_valid() else "",
+                "exports": exports if access.can(Perm.VIEW_PEOPLE) else [],
+                "can_final_report": access.can(Perm.VIEW_BUDGET),
+            },
+        )
+
     return render(
         request,
         "reports/dashboard.html",
@@ -144,20 +163,10 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "tab": "reports",
             "filters_html": kept(project, version, _scope_parts(access, "filters"), filters_html),
             "figures_html": kept(project, version, _scope_parts(access, "figures"), figures_html),
-            "query": request.GET.urlencode() if form is not None and form.is_valid() else "",
-            "exports": [
-                (
-                    export_title(kind),
-                    reverse(f"reports:export_{kind}_xlsx", args=[project.code]),
-                    reverse(f"reports:export_{kind}_csv", args=[project.code]),
-                )
-                for kind in available_exports()
-            ]
-            if access.can(Perm.VIEW_PEOPLE)
-            else [],
-            "can_final_report": access.can(Perm.VIEW_BUDGET),
-            "can_edit": access.can(Perm.EDIT),
-            "jobs": _visible_jobs(access)[:10],
+            "downloads_html": kept(
+                project, version, _scope_parts(access, "downloads"), downloads_html
+            ),
+            "jobs": _recent_jobs(access, 10),
         },
     )
 
@@ -259,6 +268,20 @@ def _visible_jobs(access: ProjectAccess):
     return ExportJob.objects.filter(
         project=access.project, requested_by=access.user, kind__in=kinds
     ).order_by("-created_at", "-pk")
+
+
+def _recent_jobs(access: ProjectAccess, count: int) -> list[ExportJob]:
+    """The user's latest `count` visible jobs: the dashboard asks on every view, and the kinds
+    are sorted out here, not in the query (a user has a handful of jobs, kept a day)."""
+    kinds = {
+        kind
+        for kind in ExportKind.values
+        if all(access.can(perm) for perm in export_job_perms(kind))
+    }
+    recent = ExportJob.objects.filter(
+        project_id=access.project.pk, requested_by_id=access.user.pk
+    ).order_by("-created_at", "-pk")[: count * 5]
+    return [job for job in recent if job.kind in kinds][:count]
 
 
 def _get_job(request: HttpRequest, code: str, job_pk: int) -> tuple[ProjectAccess, ExportJob]:
