@@ -53,8 +53,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Exists, F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from kvalis.attendance.models import Attendance, AttendanceStatus
@@ -133,6 +133,21 @@ def has_changes(project: Project) -> QuerySet:
     return FiguresChange.objects.filter(project=project)
 
 
+def _version_sql() -> str:
+    """The version and whether changes wait to be counted, in one statement. Written out: every
+    page with kept parts asks it (kvalis.lib.kept), and the ORM took four times as long to
+    compile it as the database to answer it."""
+    figures, changes = ProjectFigures._meta, FiguresChange._meta
+    quote = connection.ops.quote_name
+    version = quote(figures.get_field("version").column)
+    of_figures = quote(figures.get_field("project").column)
+    of_change = quote(changes.get_field("project").column)
+    return (
+        f"SELECT {version}, EXISTS (SELECT 1 FROM {quote(changes.db_table)}"
+        f" WHERE {of_change} = %s) FROM {quote(figures.db_table)} WHERE {of_figures} = %s"
+    )
+
+
 def current_version(project: Project) -> int | None:
     """The project's figures version with the committed changes counted; None when its
     figures are not maintained.
@@ -141,12 +156,9 @@ def current_version(project: Project) -> int | None:
     reader's (pages that read indicators write nothing else): a change committed meanwhile is
     not among those deleted, so it stays for the next reader. Only readers lock the figures
     row now, and they take no other lock, so no writer waits for it."""
-    row = (
-        ProjectFigures.objects.filter(project=project)
-        .annotate(pending=Exists(has_changes(project)))
-        .values_list("version", "pending")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(), [project.pk, project.pk])
+        row = cursor.fetchone()
     if row is None:
         return None
     version, pending = row

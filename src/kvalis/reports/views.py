@@ -18,6 +18,7 @@ import dataclasses
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -278,10 +279,26 @@ def _recent_jobs(access: ProjectAccess, count: int) -> list[ExportJob]:
         for kind in ExportKind.values
         if all(access.can(perm) for perm in export_job_perms(kind))
     }
-    recent = ExportJob.objects.filter(
-        project_id=access.project.pk, requested_by_id=access.user.pk
-    ).order_by("-created_at", "-pk")[: count * 5]
+    recent = ExportJob.objects.raw(
+        _recent_jobs_sql(), [access.project.pk, access.user.pk, count * 5]
+    )
     return [job for job in recent if job.kind in kinds][:count]
+
+
+def _recent_jobs_sql() -> str:
+    """Written out (`Manager.raw`): the ORM took longer to compile it than the database to
+    answer, on every view of the dashboard."""
+    meta = ExportJob._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    return (
+        f"SELECT * FROM {quote(meta.db_table)}"
+        f" WHERE {column('project')} = %s AND {column('requested_by')} = %s"
+        f" ORDER BY {column('created_at')} DESC, {column('id')} DESC LIMIT %s"
+    )
 
 
 def _get_job(request: HttpRequest, code: str, job_pk: int) -> tuple[ProjectAccess, ExportJob]:
