@@ -73,3 +73,45 @@ def test_public_application_form_pauses_one_address_after_the_hourly_limit(clien
     assert response.status_code == 429
     assert PAUSE in response.text
     assert Enrolment.objects.count() == before
+
+
+def test_the_window_runs_from_the_first_attempt_on_the_database_cache(settings, db, monkeypatch):
+    """`cache.incr` of the database cache wrote the count back with the default timeout (five
+    minutes): attempts spaced six minutes apart were never paused. The window now ends
+    `window` seconds after the first attempt, on every cache."""
+    import time
+    from datetime import UTC, datetime
+
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    from kvalis.lib import throttle
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kvalis_throttle_test",
+        },
+    }
+    call_command("createcachetable", verbosity=0)
+    start = time.time()
+    now = [start]
+    # One clock for the throttle and for the cache's own expiry.
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    monkeypatch.setattr(
+        "django.core.cache.backends.db.tz_now", lambda: datetime.fromtimestamp(now[0], tz=UTC)
+    )
+    for _ in range(3):
+        assert not throttle.attempt("t", "1.2.3.4", limit=3, window=3600)
+        now[0] += 360  # six minutes later: past the cache's default timeout
+    assert throttle.attempt("t", "1.2.3.4", limit=3, window=3600)
+    assert throttle.is_blocked("t", "1.2.3.4", limit=3)
+    now[0] = start + 3601  # an hour after the first attempt: counted afresh
+    assert not throttle.is_blocked("t", "1.2.3.4", limit=3)
+    assert not throttle.attempt("t", "1.2.3.4", limit=3, window=3600)
+    # record() counts the same way
+    throttle.record("u", "5.6.7.8", window=60)
+    throttle.record("u", "5.6.7.8", window=60)
+    assert throttle.is_blocked("u", "5.6.7.8", limit=2)
+    caches["default"].clear()

@@ -120,6 +120,10 @@ def _renumber_waiting(cohort: Cohort) -> None:
             enrolment.save(update_fields=["waiting_position", "updated_at"])
 
 
+# An enrolment's foreign keys, which the services set from instances they hold.
+_ROW_FIELDS = ["person", "cohort", "organisation", "partner", "enrolled_by"]
+
+
 def _place(enrolment: Enrolment, cohort: Cohort, *, today: date) -> None:
     """Give the enrolment a seat if one is free for it, else the next place on the waiting list.
 
@@ -133,7 +137,9 @@ def _place(enrolment: Enrolment, cohort: Cohort, *, today: date) -> None:
     else:
         enrolment.status = EnrolmentStatus.WAITING
         enrolment.waiting_position = _next_waiting_position(cohort)
-    enrolment.full_clean(validate_unique=False, validate_constraints=False)
+    # Under the cohort's lock: the rows it points to are the callers' own instances, not asked
+    # for again (a query each, while every other applicant to the cohort waits).
+    enrolment.full_clean(exclude=_ROW_FIELDS, validate_unique=False, validate_constraints=False)
     enrolment.save()
 
 
@@ -447,11 +453,7 @@ def application_create(
     enrolment.position_category = position_category
     # The person, the cohort and the organisation are rows just read or written here: their
     # existence is not asked again (one query each).
-    enrolment.full_clean(
-        exclude=["person", "cohort", "organisation", "partner", "enrolled_by"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    enrolment.full_clean(exclude=_ROW_FIELDS, validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             enrolment.save()

@@ -143,9 +143,7 @@ def apply(request: HttpRequest, cohort_public_id) -> HttpResponse:
     throttled = False
     if request.method == "POST":
         who = throttle.client_ip(request)
-        throttled = throttle.is_blocked("apply", who, limit=APPLY_LIMIT)
-        if not throttled:
-            throttle.record("apply", who, window=APPLY_WINDOW)
+        throttled = throttle.attempt("apply", who, limit=APPLY_LIMIT, window=APPLY_WINDOW)
     if throttled:
         messages.error(request, throttle.TOO_MANY)
     elif request.method == "POST" and form.is_valid():

@@ -8,6 +8,8 @@ counted by django-axes instead (kvalis.accounts.throttles), which also uses `cli
 
 import hashlib
 import ipaddress
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,18 +23,45 @@ def _key(scope: str, who: str) -> str:
     return f"throttle:{scope}:{digest}"
 
 
+def _count(key: str) -> tuple[int, float | None]:
+    """The attempts counted under `key` and when their window ends (None: not known, a count
+    stored before the window was kept with it)."""
+    value = cache.get(key)
+    if isinstance(value, tuple):
+        count, ends = value
+        return (count, ends) if ends > time.time() else (0, None)
+    return (value, None) if isinstance(value, int) else (0, None)
+
+
+def _store(key: str, count: int, ends: float | None, window: int) -> None:
+    now = time.time()
+    ends = ends if ends is not None else now + window
+    cache.set(key, (count, ends), timeout=max(1, math.ceil(ends - now)))
+
+
 def is_blocked(scope: str, who: str, *, limit: int) -> bool:
-    return cache.get(_key(scope, who), 0) >= limit
+    return _count(_key(scope, who))[0] >= limit
 
 
 def record(scope: str, who: str, *, window: int) -> None:
-    """Count one attempt; the count expires `window` seconds after the first one."""
+    """Count one attempt; the count expires `window` seconds after the first one.
+
+    The count and the end of its window are kept together and written back with the time
+    left: `cache.incr` of the database cache writes with the default timeout, so the window
+    was five minutes after the latest attempt instead of `window` after the first."""
     key = _key(scope, who)
-    if not cache.add(key, 1, timeout=window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, timeout=window)
+    count, ends = _count(key)
+    _store(key, count + 1, ends, window)
+
+
+def attempt(scope: str, who: str, *, limit: int, window: int) -> bool:
+    """`is_blocked`, and if not, `record`: one read and one write (the public form's path)."""
+    key = _key(scope, who)
+    count, ends = _count(key)
+    if count >= limit:
+        return True
+    _store(key, count + 1, ends, window)
+    return False
 
 
 def client_ip(request) -> str:
