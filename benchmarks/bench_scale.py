@@ -6,6 +6,11 @@ KVALIS_BENCH_NATIONAL=1 the county and the national scale (50 000 people, 1 000 
 rows; generating it takes several minutes). The growth between the two sizes is the point: a
 page whose time grows with the data will miss its target at national scale.
 
+Signed-in pages with kept parts (kvalis.lib.kept: the dashboard, the indicators, the people
+list, the overview) are measured twice: as every request after the first sees them, and
+"rendered whole", with the kept parts forgotten before each request, as the first request
+after a change renders them (the stored figures are not recomputed here).
+
 Measured with the Django test client (no HTTP, no gunicorn) as the coordinator of GEN-001, the
 national programme every institution takes part in, so its lists hold every person; the
 catalogue, the public project page and the verification page anonymously. Each page: one
@@ -91,21 +96,32 @@ def pages(scale) -> list[tuple[str, str, bool, int]]:
     ]
 
 
-def measure(client: Client, url: str) -> dict:
+def measure(client: Client, url: str, *, cold: bool = False) -> dict:
+    """With `cold`, the parts kept for signed-in pages (kvalis.lib.kept) are forgotten before
+    each request: the page is rendered whole, from the stored figures."""
+    from kvalis.lib import kept
+
+    def get():
+        if cold:
+            kept.clear()
+        return client.get(url)
+
     # The first request may do once what later ones do not (the dashboard stores its figures
     # after a change): the queries are counted on the second, as every later one runs them.
-    response = client.get(url)
+    response = get()
     assert response.status_code == 200, (url, response.status_code)
     size = len(response.content)
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        get()
     count = len(queries)
     tracemalloc.start()
-    client.get(url)
+    get()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     walls, cpus = [], []
     for _ in range(REPEAT):
+        if cold:
+            kept.clear()
         wall, cpu = time.perf_counter(), time.process_time()
         client.get(url)
         walls.append((time.perf_counter() - wall) * 1000)
@@ -199,8 +215,14 @@ def measure_size(size: str, generated: tuple[float, float] | None) -> list[dict]
         )
     signed_in, anonymous = Client(), Client()
     assert signed_in.login(email=LOGIN, password=PASSWORD)
+    runs = []
     for label, url, needs_login, target in pages(scale):
-        figures = measure(signed_in if needs_login else anonymous, url)
+        runs.append((label, url, needs_login, target, False))
+        if needs_login and label != "roster":
+            # The same page with nothing of it kept, as the first request after a change.
+            runs.append((f"{label}, rendered whole", url, needs_login, target, True))
+    for label, url, needs_login, target, cold in runs:
+        figures = measure(signed_in if needs_login else anonymous, url, cold=cold)
         results.append(
             {
                 "name": f"scale {size}: {label}",
