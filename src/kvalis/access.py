@@ -95,6 +95,17 @@ class ProjectAccess:
         return self
 
     @property
+    def viewer_key(self) -> tuple:
+        """What sets this user's view of the project apart from another's: the role, the
+        partner (a partner coordinator's scope) and the person (a trainer's own cohorts). The
+        key of a page part kept for everyone who sees the same (kvalis.lib.kept)."""
+        return (
+            self.role,
+            self.partner.pk if self.partner else 0,
+            self.person.pk if self.person else 0,
+        )
+
+    @property
     def is_coordinator(self) -> bool:
         return self.role in (Role.COORDINATOR, Role.ADMIN)
 

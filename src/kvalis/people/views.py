@@ -124,7 +124,7 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
         template += "#results"
     else:
         version = None if filtering else figures.current_version(project)
-        scope = ("people-filters", access.role, access.partner.pk if access.partner else 0)
+        scope = ("people-filters", *access.viewer_key)
         context["filters_html"] = kept(
             project,
             version,

@@ -161,12 +161,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 
     # What the overview shows changes with the project's figures version (kvalis.lib.kept):
     # kept per role and scope (a trainer sees only their own cohorts).
-    parts = (
-        "overview",
-        access.role,
-        access.partner.pk if access.partner else 0,
-        access.person.pk if access.person else 0,
-    )
+    parts = ("overview", *access.viewer_key)
     version = figures.current_version(project)
     return _page(
         request,

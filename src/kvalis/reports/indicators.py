@@ -705,5 +705,5 @@ def kept_indicators_json(access, form=None) -> str:
     if form is not None and form.is_bound:
         return indicators_json(access_indicators(access, form.filters()))
     version = figures.current_version(access.project)
-    parts = ("json", access.role, access.partner.pk if access.partner else 0)
+    parts = ("json", *access.viewer_key)
     return kept(access.project, version, parts, lambda: indicators_json(access_indicators(access)))

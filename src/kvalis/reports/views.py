@@ -104,11 +104,6 @@ def _dashboard_charts(data: dict) -> list[Chart]:
     return result
 
 
-def _scope_parts(access: ProjectAccess, name: str) -> tuple:
-    """What a kept part of a report page depends on besides the project's version."""
-    return (name, access.role, access.partner.pk if access.partner else 0)
-
-
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_REPORTS)
@@ -162,10 +157,10 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "access": access,
             "project": project,
             "tab": "reports",
-            "filters_html": kept(project, version, _scope_parts(access, "filters"), filters_html),
-            "figures_html": kept(project, version, _scope_parts(access, "figures"), figures_html),
+            "filters_html": kept(project, version, ("filters", *access.viewer_key), filters_html),
+            "figures_html": kept(project, version, ("figures", *access.viewer_key), figures_html),
             "downloads_html": kept(
-                project, version, _scope_parts(access, "downloads"), downloads_html
+                project, version, ("downloads", *access.viewer_key), downloads_html
             ),
             "jobs": _recent_jobs(access, 10),
         },
@@ -259,26 +254,26 @@ def export(request: HttpRequest, code: str, *, kind: str, fmt: str) -> HttpRespo
 # --- downloads prepared in the background ------------------------------------------------------
 
 
-def _visible_jobs(access: ProjectAccess):
-    """The user's own prepared downloads in this project, of the kinds they may still open."""
-    kinds = [
+def _visible_kinds(access: ProjectAccess) -> set[str]:
+    """The kinds of prepared download this user may still open."""
+    return {
         kind
         for kind in ExportKind.values
         if all(access.can(perm) for perm in export_job_perms(kind))
-    ]
+    }
+
+
+def _visible_jobs(access: ProjectAccess):
+    """The user's own prepared downloads in this project, of the kinds they may still open."""
     return ExportJob.objects.filter(
-        project=access.project, requested_by=access.user, kind__in=kinds
+        project=access.project, requested_by=access.user, kind__in=_visible_kinds(access)
     ).order_by("-created_at", "-pk")
 
 
 def _recent_jobs(access: ProjectAccess, count: int) -> list[ExportJob]:
     """The user's latest `count` visible jobs: the dashboard asks on every view, and the kinds
     are sorted out here, not in the query (a user has a handful of jobs, kept a day)."""
-    kinds = {
-        kind
-        for kind in ExportKind.values
-        if all(access.can(perm) for perm in export_job_perms(kind))
-    }
+    kinds = _visible_kinds(access)
     recent = ExportJob.objects.raw(
         _recent_jobs_sql(), [access.project.pk, access.user.pk, count * 5]
     )
