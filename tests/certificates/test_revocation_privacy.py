@@ -5,6 +5,7 @@ statement (a health-related reason once reached anyone holding the code)."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from kvalis.certificates import services
 from kvalis.certificates.models import Certificate, CertificateStatus, RevocationStatement
@@ -31,7 +32,7 @@ def test_verification_page_shows_the_statement_not_the_internal_reason(client, r
     assert "Šis pažymėjimas panaikintas." in response.text
     assert "Išduotas per klaidą" in response.text
     assert HEALTH not in response.text
-    assert revoked.revoked_at.strftime("%Y-%m-%d") in response.text
+    assert localtime(revoked.revoked_at).strftime("%Y-%m-%d") in response.text
 
 
 def test_public_api_shows_the_statement_not_the_internal_reason(client, revoked):
