@@ -62,3 +62,28 @@ def test_partner_lists_only_their_people_and_outsider_gets_404(client, world):
     assert [n.split()[0] for n in names] == [world.person_b.last_name]
     client.force_login(world.charlie)
     assert client.get(_url(world)).status_code == 404
+
+
+def test_the_pages_cover_the_scope_once_in_lithuanian_order(world):
+    """`person_list_page` (the scope compiled once for the count and the slice): every page
+    together is the scope in Lithuanian order, a page past the end is the last page, and a
+    scope that matches nothing is one empty page."""
+    from kvalis.people.models import Person
+    from kvalis.people.selectors import person_list_page
+    from tests.factories import OrganisationFactory
+
+    museum = OrganisationFactory()
+    for last_name in ["Žukas", "Šimkus", "Čepas", "Cibulskis", "Ąžuolas", "Adomaitis", "Sėla"]:
+        PersonFactory(organisation=museum, last_name=last_name, first_name="Jonas")
+    people = Person.objects.filter(organisation=museum)
+    expected = list(people.order_by("sort_key", "pk").values_list("pk", flat=True))
+    pages = [person_list_page(people, number, per_page=3) for number in (1, 2, 3)]
+    assert pages[0].paginator.count == 7 and pages[0].paginator.num_pages == 3
+    assert [row["pk"] for page in pages for row in page.object_list] == expected
+    names = [row["last_name"] for page in pages for row in page.object_list]
+    assert names == ["Adomaitis", "Ąžuolas", "Cibulskis", "Čepas", "Sėla", "Šimkus", "Žukas"]
+    past = person_list_page(people, 99, per_page=3)
+    assert past.number == 3 and [row["pk"] for row in past.object_list] == expected[6:]
+    for nothing in (Person.objects.none(), people.filter(pk__in=[])):
+        empty = person_list_page(nothing, 1)
+        assert empty.paginator.count == 0 and list(empty.object_list) == []
