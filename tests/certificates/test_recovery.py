@@ -285,3 +285,34 @@ def test_a_single_certificate_whose_mail_task_died_is_e_mailed_from_its_page_onc
         response = client.post(url, follow=True)
     assert "jau išsiųstas" in response.text
     assert len(mailoutbox) == 1
+
+
+def test_mailing_looks_again_before_each_chunk_and_beats_once_a_chunk(
+    world, issuer, mailoutbox, monkeypatch
+):
+    """E-mails go MAIL_CHUNK at a time: before each chunk the batch's heartbeat, and a look at
+    who another run mailed meanwhile (those are skipped, not mailed twice)."""
+    certificates = [
+        services.certificate_issue(
+            enrolment=completer(world, last=f"Baigusi{i}"), actor=world.alice, notify=False
+        )
+        for i in range(5)
+    ]
+    monkeypatch.setattr(services, "MAIL_CHUNK", 2)
+    original = locmem.EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if not mailoutbox:  # meanwhile another run e-mails the fourth
+            Certificate.objects.filter(pk=certificates[3].pk).update(mailed_at=timezone.now())
+        return original(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", send_messages)
+    beats = []
+    sent = services.certificates_mail(
+        certificate_ids=[c.pk for c in certificates], beat=lambda: beats.append(len(mailoutbox))
+    )
+    assert sent == len(mailoutbox) == 4
+    assert beats == [0, 2, 3]  # before messages 1, 3 (the fourth skipped) and 5
+    mailed = Counter(message.to[0] for message in mailoutbox)
+    assert certificates[3].person.email not in mailed and set(mailed.values()) == {1}
+    assert not Certificate.objects.filter(mailed_at__isnull=True).exists()

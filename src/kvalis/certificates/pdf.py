@@ -32,7 +32,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from itertools import groupby
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -414,6 +413,9 @@ def _text(font: SubsetFont, size: float, x_mm: float, y_mm: float, text: str, *,
     return f"BT /Kv{font.key} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm <{font.encode(text)}> Tj ET"
 
 
+_DARK_RUN = re.compile(rb"\x01+")
+
+
 def _qr(url: str, x_mm: float, y_mm: float, size_mm: float) -> str:
     """The QR code as filled squares. The coordinate system is scaled to one module per unit, so
     each run of dark modules is a short integer rectangle (fast to write, small to store)."""
@@ -424,15 +426,11 @@ def _qr(url: str, x_mm: float, y_mm: float, size_mm: float) -> str:
     count = len(matrix)
     module = size_mm * MM / count
     bottom = (PAGE_H - y_mm - size_mm) * MM
-    rects = []
-    for row, line in enumerate(matrix):
-        y = count - 1 - row
-        col = 0
-        for dark, run in groupby(line):
-            length = len(tuple(run))
-            if dark:
-                rects.append(f"{col} {y} {length} 1 re")
-            col += length
+    rects = [
+        f"{run.start()} {count - 1 - row} {run.end() - run.start()} 1 re"
+        for row, line in enumerate(matrix)  # rows of 0/1 bytes
+        for run in _DARK_RUN.finditer(line)
+    ]
     return (
         f"q {module:.4f} 0 0 {module:.4f} {x_mm * MM:.2f} {bottom:.2f} cm 0 0 0 rg\n"
         + "\n".join(rects)

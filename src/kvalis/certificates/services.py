@@ -49,6 +49,9 @@ from kvalis.projects.models import Activity, Cohort, Project
 logger = logging.getLogger(__name__)
 
 CHUNK = 250  # certificates per transaction and per rendering run in a bulk issue
+# E-mails between two heartbeats of a batch (and two looks at who was mailed meanwhile): a
+# heartbeat and a look before every message were a fifth of a batch's e-mailing.
+MAIL_CHUNK = 25
 
 
 def new_verification_code() -> str:
@@ -950,8 +953,8 @@ def certificates_mail(*, certificate_ids: Sequence[int], beat=None) -> int:
     """E-mail participants their certificates (PDF attached), one message at a time over one
     connection. Each certificate's `mailed_at` is set right after the backend took its message,
     so a run that dies midway is finished by running it again, and whoever was e-mailed is not
-    e-mailed again. `beat` is called before each message (a batch's heartbeat). Returns how many
-    were sent now."""
+    e-mailed again. `beat` is called before each MAIL_CHUNK messages (a batch's heartbeat).
+    Returns how many were sent now."""
     from django.core.mail import mailers
 
     pending = list(
@@ -963,15 +966,22 @@ def certificates_mail(*, certificate_ids: Sequence[int], beat=None) -> int:
     if not pending:
         return sent
     with mailers.default as connection:
-        for certificate in pending:
+        for start in range(0, len(pending), MAIL_CHUNK):
+            chunk = pending[start : start + MAIL_CHUNK]
             if beat is not None:
                 beat()
-            # Another run (the single-issue task, a duplicate) may have mailed it meanwhile.
-            if not Certificate.objects.filter(pk=certificate.pk, mailed_at__isnull=True).exists():
-                continue
-            connection.send_messages([_certificate_message(certificate)])
-            Certificate.objects.filter(pk=certificate.pk, mailed_at__isnull=True).update(
-                mailed_at=timezone.now()
+            # Another run (the single-issue task, a duplicate) may have mailed some meanwhile.
+            waiting = set(
+                Certificate.objects.filter(
+                    pk__in=[c.pk for c in chunk], mailed_at__isnull=True
+                ).values_list("pk", flat=True)
             )
-            sent += 1
+            for certificate in chunk:
+                if certificate.pk not in waiting:
+                    continue
+                connection.send_messages([_certificate_message(certificate)])
+                Certificate.objects.filter(pk=certificate.pk, mailed_at__isnull=True).update(
+                    mailed_at=timezone.now()
+                )
+                sent += 1
     return sent
