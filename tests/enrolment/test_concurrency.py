@@ -88,3 +88,54 @@ def test_control_without_the_lock_the_same_race_oversells(postgres_only, world, 
     cohort = _full_cohort(world)
     confirmed, _waiting, _errors = _race(world, cohort, monkeypatch)
     assert confirmed > CAPACITY
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_new_address_sent_twice_at_once_makes_one_person_and_no_error(
+    postgres_only, world, future_cohort, monkeypatch
+):
+    """A double click on the public form: both requests look the address up before either
+    has written it. The second's insert waits for the first and fails on the unique address;
+    it then takes the first one's person and answers as for an address that already applied."""
+    from kvalis.people.models import Person
+
+    barrier = threading.Barrier(2)
+    full_clean = Person.full_clean
+
+    def both_looked_up(self, *args, **kwargs):
+        barrier.wait(timeout=10)  # both have found no one with this address
+        return full_clean(self, *args, **kwargs)
+
+    monkeypatch.setattr(Person, "full_clean", both_looked_up)
+    results: list = []
+    errors: list = []
+
+    def send():
+        try:
+            results.append(
+                services.application_create(
+                    cohort=future_cohort,
+                    first_name="Aistė",
+                    last_name="Žukauskaitė",
+                    email="aiste.dukart@example.lt",
+                    organisation=world.lead,
+                    position="bibliotekininkė",
+                    position_category="specialist",
+                    consent=True,
+                )
+            )
+        except Exception as error:  # collected: the test reports them
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Person.objects.filter(email__iexact="aiste.dukart@example.lt").count() == 1
+    assert Enrolment.objects.filter(cohort=future_cohort).count() == 1
+    assert len({enrolment.pk for enrolment in results}) == 1

@@ -336,9 +336,8 @@ def _person_for_application(
 ) -> tuple[Person, bool]:
     """The person with this e-mail (any case), or a new one. An existing record is not changed
     by an unconfirmed public form."""
-    person = (
-        Person.objects.select_related("organisation", "user").filter(email__iexact=email).first()
-    )
+    known = Person.objects.select_related("organisation", "user").filter(email__iexact=email)
+    person = known.first()
     if person is not None:
         return person, False
     person = Person(
@@ -350,8 +349,19 @@ def _person_for_application(
         position=position,
         position_category=position_category,
     )
-    person.full_clean(exclude=["organisation"])  # the form's choice, or one made just now
-    person.save()
+    # The organisation is the form's choice, or one made just now; the address was looked up
+    # just above (any case), so the unique-address constraint is left to the database.
+    person.full_clean(exclude=["organisation"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # The same new address, twice at the same moment (a double click): the other
+        # request's person stands.
+        person = known.first()
+        if person is None:
+            raise
+        return person, False
     return person, True
 
 
@@ -439,10 +449,14 @@ def application_create(
     person, created = _person_for_application(
         **applicant, organisation=organisation, position_category=position_category
     )
-    existing = Enrolment.objects.filter(person=person, cohort=cohort, status__in=ACTIVE).first()
-    if existing is not None:
-        return _tell_already_applied(existing, language=language)
-    enrolment = _existing_or_new(person, cohort)
+    if created:  # nobody just made has enrolments to look up
+        enrolment = Enrolment(person=person, cohort=cohort)
+    else:
+        existing = Enrolment.objects.filter(person=person, cohort=cohort, status__in=ACTIVE).first()
+        if existing is not None:
+            return _tell_already_applied(existing, language=language)
+        enrolment = _existing_or_new(person, cohort)
+    new = enrolment._state.adding
     enrolment.status = EnrolmentStatus.UNCONFIRMED
     enrolment.waiting_position = None
     enrolment.partner = None
@@ -463,14 +477,17 @@ def application_create(
         if existing is None:
             raise
         return _tell_already_applied(existing, language=language)
-    confirmation, _created = EnrolmentConfirmation.objects.update_or_create(
-        enrolment=enrolment,
-        defaults={
-            "token": secrets.token_urlsafe(24),
-            "confirmed_at": None,
-            "language": language if language in dict(settings.LANGUAGES) else "lt",
-        },
-    )
+    fields = {
+        "token": secrets.token_urlsafe(24),
+        "confirmed_at": None,
+        "language": language if language in dict(settings.LANGUAGES) else "lt",
+    }
+    if new:  # a new application has no confirmation to replace
+        confirmation = EnrolmentConfirmation.objects.create(enrolment=enrolment, **fields)
+    else:  # a cancelled or rejected one reopened: a new link replaces its old one
+        confirmation, _created = EnrolmentConfirmation.objects.update_or_create(
+            enrolment=enrolment, defaults=fields
+        )
     consent_record_application(person=person, enrolment=enrolment, language=language)
     audit_log(
         actor=None,
