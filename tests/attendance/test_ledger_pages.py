@@ -121,3 +121,42 @@ def test_partner_sees_only_their_people_and_outsider_gets_404(client, world):
     assert len(names) == 2 and all(name.startswith("Molėtiškis") for name in names)
     client.force_login(world.charlie)
     assert client.get(_url(world)).status_code == 404
+
+
+def test_the_employer_is_typed_not_chosen_from_every_organisation(client, world):
+    """A national programme has 2 000 employers: the filter is a text box (its name, or part
+    of it), and a name nobody matches is named while the other filters still apply."""
+    museum = OrganisationFactory(name="Molėtų krašto muziejus")
+    _attended(world, 2)
+    _attended(world, 3, organisation=museum, last="Muziejininkas")
+    client.force_login(world.alice)
+    page = client.get(_url(world)).text
+    assert "Molėtų krašto muziejus</option>" not in page
+    names = _names(client.get(_url(world), {"organisation": "krašto muziej"}).text)
+    assert len(names) == 3 and all(name.startswith("Muziejininkas") for name in names)
+    response = client.get(_url(world), {"organisation": "Niekur nėra", "q": "Muziejinink"})
+    assert response.status_code == 200
+    assert "Kai kurie filtrai nepritaikyti" in response.text
+    assert len(_names(response.text)) == 3
+
+
+def test_each_page_is_in_lithuanian_order_and_costs_the_same_queries(client, world):
+    """Who is on a page is found in the database by the stored sort key; only the page's
+    people's hours are worked out, so a page's queries do not grow with the programme."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for last_name in ["Žukas", "Šimkus", "Čepas", "Cibulskis", "Ąžuolas", "Sėla", "Zarasas"]:
+        person = PersonFactory(organisation=world.lead, last_name=last_name, first_name="Jonas")
+        enrolment = EnrolmentFactory(cohort=world.cohort, person=person)
+        AttendanceFactory(enrolment=enrolment, session=world.session)
+    client.force_login(world.alice)
+    names = [name.split()[0] for name in _names(client.get(_url(world)).text)]
+    assert names == ["Ąžuolas", "Cibulskis", "Čepas", "Sėla", "Šimkus", "Zarasas", "Žukas"]
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url(world))
+    _attended(world, 60)
+    with CaptureQueriesContext(connection) as many:
+        second = client.get(_url(world), {"page": 2}).text
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(_names(second)) == 17

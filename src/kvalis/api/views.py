@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.http import (
     Http404,
     HttpRequest,
@@ -32,8 +32,8 @@ from kvalis.api.models import ApiToken
 from kvalis.api.schema import openapi_schema
 from kvalis.certificates.models import Certificate
 from kvalis.certificates.services import normalise_code
-from kvalis.lib.collation import lt_order
 from kvalis.lib.confirm import confirmation_page
+from kvalis.people.selectors import person_page
 from kvalis.projects.models import Membership
 from kvalis.projects.selectors import project_activity_tree, project_partners
 from kvalis.reports.forms import ReportFilterForm
@@ -106,16 +106,13 @@ def project_indicators_view(request: HttpRequest, code: str) -> HttpResponse:
 @api_endpoint()
 def project_people(request: HttpRequest, code: str) -> HttpResponse:
     access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
-    people = (
-        access.people()
-        .select_related("organisation")
-        .order_by(*lt_order("last_name", "first_name"), "pk")
-    )
-    paginator = Paginator(people, PAGE_SIZE)
     try:
-        page = paginator.page(request.GET.get("page") or 1)
+        page = person_page(
+            access.people(), request.GET.get("page") or 1, per_page=PAGE_SIZE, strict=True
+        )
     except InvalidPage:
         raise Http404 from None
+    paginator = page.paginator
     base = reverse("api:project_people", args=[access.project.code])
     return _json(
         {

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from kvalis.attendance.models import AttendanceMethod, AttendanceStatus
 from kvalis.attendance.services import Mark
 from kvalis.enrolment.models import Enrolment
+from kvalis.people.organisation_field import OrganisationSearchField
 
 
 @dataclass
@@ -125,7 +126,8 @@ class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=100)
     activity = forms.TypedChoiceField(label=_("Activity"), required=False, coerce=int)
     cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int)
-    organisation = forms.TypedChoiceField(label=_("Employer"), required=False, coerce=int)
+    # Typed, not chosen from a list of every employer (2 000 in a national programme).
+    organisation = OrganisationSearchField(label=_("Employer"), required=False)
 
     def __init__(self, *args, activities, cohorts, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,9 +135,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["cohort"].choices = [("", _("all"))] + [
             (c.pk, f"{c.activity.title} — {c.name}") for c in cohorts
         ]
-        self.fields["organisation"].choices = [("", _("all"))] + [
-            (o.pk, o.name) for o in organisations
-        ]
+        self.fields["organisation"].queryset = organisations
 
     def filters(self) -> dict:
         """The valid filter values (empty for those not given or not valid)."""

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ from kvalis.attendance.models import AttendanceMethod
 from kvalis.attendance.selectors import (
     completion_for_cohort,
     confirmed_roster,
-    hours_ledger_rows,
+    hours_ledger_page,
     ledger_export_rows,
     person_ledger,
     recorded_by_enrolment,
@@ -44,7 +43,6 @@ from kvalis.attendance.services import (
 )
 from kvalis.attendance.sheets import signin_sheet_pdf
 from kvalis.lib import throttle
-from kvalis.lib.collation import lt_order
 from kvalis.lib.exports import csv_response, download_name, pdf_response, xlsx_response
 from kvalis.lib.qr import qr_svg
 from kvalis.lib.time_override import TimeRuleOverrideForm
@@ -254,15 +252,13 @@ def _ledger_scope(request: HttpRequest, access):
         request.GET or None,
         activities=access.project.activities.order_by("position", "pk"),
         cohorts=cohorts,
-        organisations=Organisation.objects.filter(pk__in=people.values("organisation")).order_by(
-            *lt_order("name")
-        ),
+        organisations=Organisation.objects.filter(pk__in=people.values("organisation")),
     )
     data = form.filters()
     for word in data.get("q", "").split():
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if data.get("organisation"):
-        people = people.filter(organisation_id=data["organisation"])
+        people = people.filter(organisation=data["organisation"])
     counted = None
     if data.get("activity"):
         counted = cohorts.filter(activity_id=data["activity"])
@@ -276,7 +272,9 @@ def hours(request: HttpRequest, code: str) -> HttpResponse:
     """The hours ledger, 50 people a page; the exports take everyone the filters select."""
     access = get_project_access(request.user, code, Perm.VIEW_PEOPLE)
     form, people, cohorts = _ledger_scope(request, access)
-    rows = hours_ledger_rows(access.project, people, cohorts)
+    page = hours_ledger_page(
+        access.project, people, cohorts, request.GET.get("page"), per_page=LEDGER_PAGE_SIZE
+    )
     return render(
         request,
         "attendance/hours.html",
@@ -285,7 +283,7 @@ def hours(request: HttpRequest, code: str) -> HttpResponse:
             "project": access.project,
             "tab": "attendance",
             "form": form,
-            "page": Paginator(rows, LEDGER_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page,
             "counting_some": cohorts is not None,
             "can_teach": access.can(Perm.TEACH),
         },

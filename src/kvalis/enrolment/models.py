@@ -86,6 +86,10 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
+        indexes = [
+            # A cohort's enrolments of a status: seats, rosters, the hours ledger.
+            models.Index(fields=["cohort", "status"], name="enrolment_cohort_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "cohort"], name="enrolment_one_per_person_per_cohort"

@@ -57,6 +57,24 @@ LIST_FIELDS = (
 )
 
 
+def person_page(
+    people: QuerySet[Person], number, *, per_page: int = PAGE_SIZE, strict: bool = False
+) -> Page:
+    """One page of `people` in Lithuanian order, as people with their employers (the API's
+    list): the page's ids by the sort key's index, then those people by primary key, so a deep
+    page costs what the first does (sorting 50 000 people by the collation, a Python function
+    inside SQLite, took a second a page). `strict`: a page number that is not a page raises
+    `InvalidPage` instead of giving the nearest page."""
+    paginator = Paginator(OrderedIds(people), per_page)
+    page = paginator.page(number) if strict else paginator.get_page(number)
+    page.object_list = list(
+        Person.objects.filter(pk__in=list(page.object_list))
+        .select_related("organisation")
+        .order_by("sort_key", "pk")
+    )
+    return page
+
+
 def person_list_page(people: QuerySet[Person], number, *, per_page: int = PAGE_SIZE) -> Page:
     """One page of `people` in Lithuanian order, as dicts of `LIST_FIELDS` (and
     "municipality", the label).
