@@ -56,6 +56,10 @@ def sizes() -> list[str]:
     return ["tiny", "county"]
 
 
+# The signed-in pages with kept parts (kvalis.lib.kept), measured also "rendered whole".
+KEPT_PAGES = ("dashboard", "JSON indicators", "people list", "project overview")
+
+
 def pages(scale) -> list[tuple[str, str, bool, int]]:
     """(label, url, signed in, target ms)."""
     from kvalis.certificates.models import Certificate
@@ -85,6 +89,15 @@ def pages(scale) -> list[tuple[str, str, bool, int]]:
         ),
         ("project overview", reverse("projects:detail", args=[code]), True, TARGET_MS),
         ("roster", reverse("enrolment:roster", args=[code, cohort]), True, TARGET_MS),
+        ("hours ledger", reverse("attendance:hours", args=[code]), True, TARGET_MS),
+        ("partner list", reverse("projects:partners", args=[code]), True, TARGET_MS),
+        ("API people, page 1", reverse("api:project_people", args=[code]), True, TARGET_MS),
+        (
+            f"API people, page {deep}",
+            reverse("api:project_people", args=[code]) + f"?page={deep}",
+            True,
+            TARGET_MS,
+        ),
         ("catalogue", reverse("enrolment:catalogue"), False, TARGET_MS),
         ("public project page", reverse("projects:public", args=[code]), False, TARGET_MS),
         (
@@ -218,7 +231,7 @@ def measure_size(size: str, generated: tuple[float, float] | None) -> list[dict]
     runs = []
     for label, url, needs_login, target in pages(scale):
         runs.append((label, url, needs_login, target, False))
-        if needs_login and label != "roster":
+        if needs_login and label.startswith(KEPT_PAGES):
             # The same page with nothing of it kept, as the first request after a change.
             runs.append((f"{label}, rendered whole", url, needs_login, target, True))
     for label, url, needs_login, target, cold in runs:
