@@ -12,6 +12,7 @@ from django.db import connection, connections
 
 from kvalis.enrolment import services
 from kvalis.enrolment.models import Enrolment
+from tests.enrolment.test_application import apply
 from tests.factories import EnrolmentFactory, PersonFactory
 
 THREADS = 50
@@ -113,18 +114,7 @@ def test_the_same_new_address_sent_twice_at_once_makes_one_person_and_no_error(
 
     def send():
         try:
-            results.append(
-                services.application_create(
-                    cohort=future_cohort,
-                    first_name="Aistė",
-                    last_name="Žukauskaitė",
-                    email="aiste.dukart@example.lt",
-                    organisation=world.lead,
-                    position="bibliotekininkė",
-                    position_category="specialist",
-                    consent=True,
-                )
-            )
+            results.append(apply(future_cohort, world.lead, email="aiste.dukart@example.lt"))
         except Exception as error:  # collected: the test reports them
             errors.append(error)
         finally:
