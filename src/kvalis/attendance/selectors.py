@@ -372,16 +372,17 @@ def _project_attendance(
 
 
 def _ledger_enrolments(
-    project: Project, people: QuerySet | list[int], cohorts: QuerySet | None
+    project: Project, people: QuerySet | list[int] | None, cohorts: QuerySet | None
 ) -> QuerySet:
-    """The confirmed enrolments of `people` in `project` (in `cohorts` only, if given). The
-    cohorts as a list the (cohort, status) index serves: a join to the project let SQLite pick
-    the status index and read every confirmed enrolment in the country."""
+    """The confirmed enrolments of `people` (None: anyone's) in `project` (in `cohorts` only,
+    if given). The cohorts as a list the (cohort, status) index serves: a join to the project
+    let SQLite pick the status index and read every confirmed enrolment in the country."""
     enrolments = Enrolment.objects.filter(
         cohort_id__in=Cohort.objects.filter(activity__project=project).values("pk"),
         status=EnrolmentStatus.CONFIRMED,
-        person__in=people,
     )
+    if people is not None:
+        enrolments = enrolments.filter(person__in=people)
     if cohorts is not None:
         enrolments = enrolments.filter(cohort__in=cohorts)
     return enrolments
@@ -398,7 +399,8 @@ def hours_ledger_page(
     showing fifty took over a second a page."""
     from kvalis.people.selectors import OrderedIds
 
-    listed = people.filter(pk__in=_ledger_enrolments(project, people, cohorts).values("person"))
+    # `people` is the scope once, outside: inside the enrolments too it was evaluated twice.
+    listed = people.filter(pk__in=_ledger_enrolments(project, None, cohorts).values("person"))
     page = Paginator(OrderedIds(listed), per_page).get_page(number)
     ids = list(page.object_list)
     place = {pk: index for index, pk in enumerate(ids)}

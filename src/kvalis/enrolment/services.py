@@ -456,7 +456,7 @@ def application_create(
         if existing is not None:
             return _tell_already_applied(existing, language=language)
         enrolment = _existing_or_new(person, cohort)
-    new = enrolment._state.adding
+    new = enrolment.pk is None  # not a cancelled or rejected one reopened
     enrolment.status = EnrolmentStatus.UNCONFIRMED
     enrolment.waiting_position = None
     enrolment.partner = None

@@ -21,12 +21,12 @@ class OrderedIds:
         try:
             sql, params = people.order_by().values_list("pk", "sort_key").query.sql_with_params()
         except EmptyResultSet:  # `.none()`, or a filter that can match nothing
-            sql, params = None, ()
-        self._sql, self._params = f"({sql}) AS scoped", tuple(params)
-        self._empty = sql is None
+            self._sql, self._params = None, ()
+        else:
+            self._sql, self._params = f"({sql}) AS scoped", tuple(params)
 
     def count(self) -> int:
-        if self._empty:
+        if self._sql is None:
             return 0
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {self._sql}", self._params)
@@ -34,7 +34,7 @@ class OrderedIds:
 
     def __getitem__(self, window: slice) -> list[int]:
         start, stop = window.start or 0, window.stop
-        if self._empty or stop <= start:
+        if self._sql is None or stop <= start:
             return []
         with connection.cursor() as cursor:
             cursor.execute(

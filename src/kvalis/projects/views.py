@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -282,12 +283,9 @@ def partner_list(request: HttpRequest, code: str) -> HttpResponse:
     if query:
         partners = partners.filter(organisation__in=organisation_search(query).order_by())
     page = Paginator(partners, PARTNERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    prefetch_related_objects(page.object_list, "covered_organisations", "memberships__user")
     shown = [partner.pk for partner in page.object_list]
-    page.object_list = list(
-        project_partners(access.project)
-        .filter(pk__in=shown)
-        .prefetch_related("covered_organisations", "memberships__user")
-    )
     # Invited partners nobody can accept: the page says what the coordinator can do.
     nobody_answers = set(
         ownership.partnerships_nobody_answers(
