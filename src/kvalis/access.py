@@ -11,6 +11,7 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from kvalis.lib.compiled import CompiledQuery, Stand
 from kvalis.people.models import Person
 from kvalis.projects.models import (
     Cohort,
@@ -134,26 +135,18 @@ class ProjectAccess:
         A partner coordinator sees only their own organisation's and covered institutions' people.
         """
         if self.is_coordinator:
-            # Three independent semi-joins: OR-ing the joins themselves multiplies rows
-            # (partners × covered institutions × enrolments), which PostgreSQL can take
-            # minutes over when the tables have no statistics yet.
-            from kvalis.enrolment.models import Enrolment
-
-            consortium = Partner.objects.filter(
-                project=self.project, status=PartnerStatus.ACCEPTED
-            ).values("organisation")
-            covered = Partner.covered_organisations.through.objects.filter(
-                partner__project=self.project, partner__status=PartnerStatus.ACCEPTED
-            ).values("organisation")
-            enrolled = Enrolment.objects.filter(cohort__activity__project=self.project).values(
-                "person"
-            )
-            return Person.objects.filter(
-                Q(organisation__in=consortium) | Q(organisation__in=covered) | Q(pk__in=enrolled)
-            )
+            return _consortium_people(self.project.pk)
         if self.is_partner:
             return Person.objects.filter(organisation__in=self.partner_organisation_ids())
         return Person.objects.none()
+
+    def people_sql(self) -> tuple[str, list] | None:
+        """`people()` as the SQL of its (pk, sort_key) rows and its parameters, for a coordinator
+        compiled once (kvalis.lib.compiled: building and compiling the scope was 0.7 ms of the
+        people list's CPU); None for the others (their scope is made by `people()`)."""
+        if not self.is_coordinator:
+            return None
+        return _CONSORTIUM_PEOPLE.sql(project_id=self.project.pk)
 
     def cohorts(self) -> QuerySet[Cohort]:
         qs = Cohort.objects.filter(activity__project=self.project)
@@ -166,6 +159,32 @@ class ProjectAccess:
 
     def get_cohort(self, pk) -> Cohort:
         return _get_or_404(self.cohorts(), pk=pk)
+
+
+def _consortium_people(project_id) -> QuerySet[Person]:
+    """A coordinator's people (see `ProjectAccess.people`).
+
+    Three independent semi-joins: OR-ing the joins themselves multiplies rows (partners ×
+    covered institutions × enrolments), which PostgreSQL can take minutes over when the tables
+    have no statistics yet."""
+    from kvalis.enrolment.models import Enrolment
+
+    consortium = Partner.objects.filter(
+        project_id=project_id, status=PartnerStatus.ACCEPTED
+    ).values("organisation")
+    covered = Partner.covered_organisations.through.objects.filter(
+        partner__project_id=project_id, partner__status=PartnerStatus.ACCEPTED
+    ).values("organisation")
+    enrolled = Enrolment.objects.filter(cohort__activity__project_id=project_id).values("person")
+    return Person.objects.filter(
+        Q(organisation__in=consortium) | Q(organisation__in=covered) | Q(pk__in=enrolled)
+    )
+
+
+_CONSORTIUM_PEOPLE = CompiledQuery(
+    lambda project_id: _consortium_people(project_id).order_by().values_list("pk", "sort_key"),
+    project_id=Stand(int),
+)
 
 
 def _get_or_404(queryset: QuerySet, **lookup):
@@ -204,19 +223,52 @@ def _member_access(user, membership: Membership) -> ProjectAccess:
     )
 
 
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+# A member's membership, project and partner in one row: their columns in this order.
+_MEMBER_MODELS = ((Membership, ""), (Project, "project__"), (Partner, "partner__"))
+_MEMBER = CompiledQuery(
+    lambda code, user_id: (
+        Membership.objects.filter(project__code=code, user_id=user_id)
+        .order_by("pk")
+        .values_list(
+            *(prefix + name for model, prefix in _MEMBER_MODELS for name in _attnames(model))
+        )[:1]
+    ),
+    code=Stand(str),
+    user_id=Stand(int),
+)
+
+
+def _membership(user, code: str) -> Membership | None:
+    """The user's membership of the project `code`, its project and partner attached."""
+    rows = _MEMBER.rows(code=code, user_id=user.pk)
+    if not rows:
+        return None
+    row, start, made = rows[0], 0, []
+    for model, _ in _MEMBER_MODELS:
+        names = _attnames(model)
+        values = row[start : start + len(names)]
+        start += len(names)
+        made.append(model.from_db("default", names, values) if values[0] is not None else None)
+    membership, project, partner = made
+    membership.project = project
+    membership.partner = partner
+    return membership
+
+
 def get_project_access(user, code: str, perm: Perm = Perm.VIEW) -> ProjectAccess:
     """Look up a project by code for this user; 404 unless they hold `perm` in it.
 
     A member's project, membership and partner come in one query (every signed-in project page
-    starts here); anyone else's access is worked out by `project_access_for`. The project's
+    starts here), compiled once (kvalis.lib.compiled: building its SQL was 0.4 ms of every
+    page's CPU); anyone else's access is worked out by `project_access_for`. The project's
     lead and funder are read when a page uses them (joining them here cost every page 0.6 ms
     of CPU, most pages never show them)."""
     if user.is_authenticated and not user.is_superuser:
-        membership = (
-            Membership.objects.filter(project__code=code, user=user)
-            .select_related("project", "partner")
-            .first()
-        )
+        membership = _membership(user, code)
         if membership is not None:
             return _member_access(user, membership).require(perm)
     project = _get_or_404(Project.objects.all(), code=code)

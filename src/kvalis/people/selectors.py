@@ -1,10 +1,13 @@
 """Reads of people that more than one place relies on for their speed."""
 
+from collections.abc import Sequence
+
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 
+from kvalis.lib.compiled import CompiledQuery, Hole
 from kvalis.organisations.geo import Municipality
 from kvalis.people.models import Person
 
@@ -15,15 +18,20 @@ class OrderedIds:
     """The ids of `people` in Lithuanian order (by the stored sort key, no collation per row),
     for a `Paginator`: the scope's query is compiled once and serves both the count and the
     page's slice. Compiling a project's scope (three semi-joins) was a millisecond each time,
-    and the list did it twice a request."""
+    and the list did it twice a request. `people` may also be given as that query's SQL and
+    parameters, compiled already (`ProjectAccess.people_sql`)."""
 
-    def __init__(self, people: QuerySet[Person]) -> None:
-        try:
-            sql, params = people.order_by().values_list("pk", "sort_key").query.sql_with_params()
-        except EmptyResultSet:  # `.none()`, or a filter that can match nothing
-            self._sql, self._params = None, ()
+    def __init__(self, people: QuerySet[Person] | tuple[str, Sequence]) -> None:
+        if isinstance(people, tuple):
+            sql, params = people
         else:
-            self._sql, self._params = f"({sql}) AS scoped", tuple(params)
+            try:
+                query = people.order_by().values_list("pk", "sort_key").query
+                sql, params = query.sql_with_params()
+            except EmptyResultSet:  # `.none()`, or a filter that can match nothing
+                self._sql, self._params = None, ()
+                return
+        self._sql, self._params = f"({sql}) AS scoped", tuple(params)
 
     def count(self) -> int:
         if self._sql is None:
@@ -32,15 +40,22 @@ class OrderedIds:
             cursor.execute(f"SELECT COUNT(*) FROM {self._sql}", self._params)
             return cursor.fetchone()[0]
 
-    def __getitem__(self, window: slice) -> list[int]:
+    def window(self, window: slice) -> tuple[str, tuple] | None:
+        """The SQL of the ids of `window` (one column, in order), or None for none."""
         start, stop = window.start or 0, window.stop
         if self._sql is None or stop <= start:
+            return None
+        return (
+            f'SELECT "pk" FROM {self._sql} ORDER BY "sort_key", "pk" LIMIT %s OFFSET %s',
+            (*self._params, stop - start, start),
+        )
+
+    def __getitem__(self, window: slice) -> list[int]:
+        found = self.window(window)
+        if found is None:
             return []
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT * FROM {self._sql} ORDER BY 2, 1 LIMIT %s OFFSET %s",
-                (*self._params, stop - start, start),
-            )
+            cursor.execute(*found)
             return [row[0] for row in cursor.fetchall()]
 
 
@@ -55,6 +70,26 @@ LIST_FIELDS = (
     "organisation__name",
     "organisation__municipality",
 )
+
+
+# A page of the people list: the rows of the ids a window of `OrderedIds` gives, compiled once.
+_LIST_ROWS = CompiledQuery(
+    lambda ids: (
+        Person.objects.filter(pk__in=ids).order_by("sort_key", "pk").values_list(*LIST_FIELDS)
+    ),
+    ids=Hole(),
+)
+
+
+class _ListRows(OrderedIds):
+    """`OrderedIds` whose windows are the list's rows (dicts of `LIST_FIELDS`), read in one
+    statement: the ids of the window as a subquery of the rows' query."""
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        found = self.window(window)
+        if found is None:
+            return []
+        return [dict(zip(LIST_FIELDS, row, strict=True)) for row in _LIST_ROWS.rows(ids=found)]
 
 
 def person_page(
@@ -75,21 +110,20 @@ def person_page(
     return page
 
 
-def person_list_page(people: QuerySet[Person], number, *, per_page: int = PAGE_SIZE) -> Page:
-    """One page of `people` in Lithuanian order, as dicts of `LIST_FIELDS` (and
-    "municipality", the label).
+def person_list_page(
+    people: QuerySet[Person] | tuple[str, Sequence], number, *, per_page: int = PAGE_SIZE
+) -> Page:
+    """One page of `people` (or their compiled SQL, as `OrderedIds` takes) in Lithuanian
+    order, as dicts of `LIST_FIELDS` (and "municipality", the label).
 
     The page is found by ids alone, then only its people are read: sorting whole rows (with
     their employer) to reach a deep page of a national consortium's 50 000 people was most of
-    the people list's time on SQLite. Two queries (and the count) whatever the page. A list
-    page needs no model instances: making 50 people and their employers was a fifth of its
-    time."""
-    page = Paginator(OrderedIds(people), per_page).get_page(number)
-    rows = list(
-        Person.objects.filter(pk__in=list(page.object_list))
-        .order_by("sort_key", "pk")
-        .values(*LIST_FIELDS)
-    )
+    the people list's time on SQLite. One statement (and the count) whatever the page: the
+    page's ids by the sort key's index, as a subquery, and their rows by primary key; its SQL
+    around the scope is compiled once (kvalis.lib.compiled). A list page needs no model
+    instances: making 50 people and their employers was a fifth of its time."""
+    page = Paginator(_ListRows(people), per_page).get_page(number)
+    rows = list(page.object_list)
     labels = dict(Municipality.choices)
     for row in rows:
         row["municipality"] = labels.get(row["organisation__municipality"], "")
