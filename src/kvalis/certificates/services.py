@@ -917,10 +917,9 @@ def _deliver(ids: list[int]) -> None:
 
 
 def _certificate_message(certificate: Certificate):
-    from django.core.mail import EmailMultiAlternatives
     from django.urls import reverse
 
-    from kvalis.lib.mail import render_mail
+    from kvalis.lib.mail import Message, render_mail
 
     user = certificate.person.user
     # The participant's language, for the message and for the certificate attached to it.
@@ -939,7 +938,7 @@ def _certificate_message(certificate: Certificate):
     subject, text, html = render_mail(
         template="certificates/emails/issued", context=context, language=language
     )
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[certificate.person.email])
+    message = Message(subject=subject, body=text, to=[certificate.person.email])
     message.attach_alternative(html, "text/html")
     message.attach(
         certificate_pdf_name(certificate, language=language),
