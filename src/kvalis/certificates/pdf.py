@@ -414,21 +414,34 @@ def _text(font: SubsetFont, size: float, x_mm: float, y_mm: float, text: str, *,
 
 
 _DARK_RUN = re.compile(rb"\x01+")
+# zxing-cpp draws a QR code as an image: 0 (black) for a dark module, 255 for a light one.
+_DARK_PIXEL = bytes(int(value < 128) for value in range(256))
+
+
+def qr_rows(url: str) -> list[bytes]:
+    """The QR code of `url` (level M) as rows of 0/1 bytes, 1 for dark, without the quiet
+    zone. zxing-cpp makes it in C++ (about 0.3 ms, its best mask chosen), where segno, which
+    draws the QR codes of the pages, takes 1.4 ms with a fixed mask: a batch of 1 000
+    certificates makes 1 000 of them."""
+    import zxingcpp
+
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
+    height, width = image.shape
+    dark = image.tobytes().translate(_DARK_PIXEL)
+    return [dark[row * width : (row + 1) * width] for row in range(height)]
 
 
 def _qr(url: str, x_mm: float, y_mm: float, size_mm: float) -> str:
     """The QR code as filled squares. The coordinate system is scaled to one module per unit, so
     each run of dark modules is a short integer rectangle (fast to write, small to store)."""
-    import segno
-
-    # A fixed mask skips segno's evaluation of all eight (5× faster); any mask scans.
-    matrix = segno.make(url, error="m", mask=0, boost_error=False).matrix
+    matrix = qr_rows(url)
     count = len(matrix)
     module = size_mm * MM / count
     bottom = (PAGE_H - y_mm - size_mm) * MM
     rects = [
         f"{run.start()} {count - 1 - row} {run.end() - run.start()} 1 re"
-        for row, line in enumerate(matrix)  # rows of 0/1 bytes
+        for row, line in enumerate(matrix)
         for run in _DARK_RUN.finditer(line)
     ]
     return (
