@@ -1,6 +1,7 @@
 """Issue 2 is done when the demo coordinator sees the seed case's figures and the Molėtai
 partner coordinator sees only Molėtai staff."""
 
+import io
 import re
 
 import pytest
@@ -13,16 +14,23 @@ from kvalis.organisations.models import Organisation
 from kvalis.projects.models import Partner
 
 
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module's tests (each runs in its own rolled-back
+    transaction on top of it)."""
+    with django_db_blocker.unblock():
+        try:
+            call_command("demo", stdout=io.StringIO(), stderr=io.StringIO())
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def _figure(html: str, label: str) -> str:
     return re.search(rf"<dt>{label}</dt><dd>([^<]*)</dd>", html).group(1)
 
 
-def test_demo_coordinator_sees_the_seed_case(client, demo):
+def test_demo_coordinator_sees_the_seed_case(client, demo, db):
     client.force_login(User.objects.get(email="coordinator@demo.kvalis.lt"))
     response = client.get(reverse("projects:detail", args=[PROJECT_CODE]))
     assert response.status_code == 200
@@ -33,7 +41,7 @@ def test_demo_coordinator_sees_the_seed_case(client, demo):
     assert _figure(response.text, "Pažintinės išvykos") == "1"
 
 
-def test_demo_moletai_partner_sees_only_moletai_staff(client, demo):
+def test_demo_moletai_partner_sees_only_moletai_staff(client, demo, db):
     client.force_login(User.objects.get(email="partner.moletai@demo.kvalis.lt"))
     partner = Partner.objects.get(
         project__code=PROJECT_CODE, memberships__user__email__startswith="partner.moletai"
