@@ -38,15 +38,11 @@ class _HeaderClasses(email.headerregistry.HeaderRegistry):
         return made
 
 
-def _base64_lines(data: bytes) -> str:
-    """Base64 in lines of 76 characters, each ending in a newline: what the standard content
-    manager writes for a policy's 78-character lines, without making a string of each line
-    (a 50 KB PDF: 0.63 → 0.38 ms)."""
-    return base64.encodebytes(data).decode("ascii")
-
-
 class _Content(email.contentmanager.ContentManager):
-    """The standard content manager, but bytes (an attachment) are base64-encoded at once."""
+    """The standard content manager, but bytes (an attachment) are base64-encoded by
+    `base64.encodebytes`: lines of 76 characters, each ending in a newline, which is what the
+    standard manager writes for a policy's 78-character lines, without a string made per line
+    (a 50 KB PDF: 0.63 → 0.38 ms)."""
 
     def get_content(self, msg, *args, **kw):
         return email.contentmanager.raw_data_manager.get_content(msg, *args, **kw)
@@ -61,7 +57,7 @@ class _Content(email.contentmanager.ContentManager):
         if not quick:
             return standard.set_content(msg, obj, *args, **kw)
         standard.set_content(msg, b"", *args, **kw)  # the headers, as the standard way sets them
-        msg.set_payload(_base64_lines(obj))
+        msg.set_payload(base64.encodebytes(obj).decode("ascii"))
 
 
 # The standard policies Django builds messages with (`default` for the outbox in tests,
